@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { Scheduler } from './scheduler.ts';
+
+describe('Scheduler', () => {
+  it('runs events in time order, and equal times in the order they were scheduled', () => {
+    const s = new Scheduler();
+    const log: string[] = [];
+    s.schedule(20, () => log.push('b@20'));
+    s.schedule(10, () => log.push('a@10'));
+    s.schedule(20, () => log.push('c@20'));
+    s.schedule(0, () => log.push('z@0'));
+    expect(s.runUntilIdle()).toBe(4);
+    expect(log).toEqual(['z@0', 'a@10', 'b@20', 'c@20']);
+    expect(s.now).toBe(20);
+  });
+
+  it('steps one event at a time, moving the clock to each', () => {
+    const s = new Scheduler();
+    const seen: number[] = [];
+    s.schedule(5, () => seen.push(s.now));
+    s.schedule(7, () => seen.push(s.now));
+    expect(s.step()).toBe(true);
+    expect([s.now, seen]).toEqual([5, [5]]);
+    expect(s.step()).toBe(true);
+    expect(s.step()).toBe(false);
+    expect(seen).toEqual([5, 7]);
+  });
+
+  it('lets time pass with runFor even when nothing is due', () => {
+    const s = new Scheduler();
+    const fired: number[] = [];
+    s.schedule(150, () => fired.push(s.now));
+    expect(s.runFor(100)).toBe(0);
+    expect(s.now).toBe(100);
+    expect(s.runFor(100)).toBe(1);
+    expect([s.now, fired]).toEqual([200, [150]]);
+  });
+
+  it('does not run cancelled events, and events scheduled from events run at their own time', () => {
+    const s = new Scheduler();
+    const log: string[] = [];
+    const id = s.schedule(10, () => log.push('cancelled'));
+    s.schedule(5, () => s.schedule(1, () => log.push(`nested@${s.now}`)));
+    s.cancel(id);
+    s.runUntilIdle();
+    expect(log).toEqual(['nested@6']);
+    expect(s.pending).toBe(0);
+  });
+
+  it('serves as an XState clock (setTimeout / clearTimeout on virtual time)', () => {
+    const s = new Scheduler();
+    const log: number[] = [];
+    s.setTimeout(() => log.push(s.now), 300_000);
+    const t = s.setTimeout(() => log.push(-1), 10);
+    s.clearTimeout(t);
+    s.advance(299_999);
+    expect(log).toEqual([]);
+    s.advance(1);
+    expect(log).toEqual([300_000]);
+  });
+
+  it('stops runUntilIdle at maxEvents and at `until`', () => {
+    const s = new Scheduler();
+    const tick = () => s.schedule(10, tick);
+    tick();
+    expect(s.runUntilIdle({ maxEvents: 5 })).toBe(5);
+    expect(s.now).toBe(50);
+    expect(s.runUntilIdle({ until: 100 })).toBe(5);
+    expect(s.now).toBe(100);
+  });
+
+  it('calls afterEach hooks after every event', () => {
+    const s = new Scheduler();
+    let hooks = 0;
+    const remove = s.afterEach(() => hooks++);
+    s.schedule(1, () => {});
+    s.schedule(2, () => {});
+    s.runUntilIdle();
+    remove();
+    s.schedule(1, () => {});
+    s.runUntilIdle();
+    expect(hooks).toBe(2);
+  });
+});

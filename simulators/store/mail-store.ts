@@ -1,0 +1,273 @@
+/**
+ * The mail store shared by the MDA (which writes into it), POP3 and IMAP
+ * (which read and change it): accounts, mailboxes, and messages kept as the
+ * raw octets that were delivered, with an internal date, flags, a UID and a
+ * modification sequence.
+ *
+ * Invariants (RFC 3501 §2.3.1.1, RFC 7162 §3.1): UIDs strictly ascend in a
+ * mailbox and are never reused while its UIDVALIDITY stands; UIDNEXT is
+ * greater than every UID ever assigned; every change to a message raises the
+ * mailbox's HIGHESTMODSEQ. Sessions that have a mailbox open subscribe to its
+ * changes and turn them into EXISTS / EXPUNGE / FETCH FLAGS updates.
+ */
+
+/** System flags (RFC 3501 §2.3.2); keywords are any other atom. */
+export const SYSTEM_FLAGS = ['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'] as const;
+
+/** A delivered message. */
+export interface StoredMessage {
+  readonly uid: number;
+  /** The message exactly as delivered (CRLF line ends). */
+  readonly raw: Uint8Array;
+  /** When it arrived, in ms since the Unix epoch (IMAP INTERNALDATE). */
+  readonly internalDate: number;
+  readonly flags: ReadonlySet<string>;
+  readonly modseq: number;
+}
+
+/** What changed in a mailbox. */
+export type MailboxChange =
+  | { readonly type: 'append'; readonly message: StoredMessage }
+  | { readonly type: 'expunge'; readonly uids: readonly number[] }
+  | { readonly type: 'flags'; readonly message: StoredMessage };
+
+/** Why a write to the store failed (a disk-full fault, a quota). */
+export class StoreFullError extends Error {
+  constructor(readonly account: string) {
+    super(`mailbox of ${account} is full`);
+    this.name = 'StoreFullError';
+  }
+}
+
+/** One mailbox (folder). */
+export class Mailbox {
+  #messages: StoredMessage[] = [];
+  #uidNext = 1;
+  #modseq = 1;
+  readonly #listeners = new Set<(change: MailboxChange) => void>();
+
+  constructor(
+    readonly account: Account,
+    public name: string,
+    readonly uidValidity: number,
+  ) {}
+
+  /** Messages in UID order (sequence number n is index n − 1). */
+  get messages(): readonly StoredMessage[] {
+    return this.#messages;
+  }
+  /** The UID the next message will get. */
+  get uidNext(): number {
+    return this.#uidNext;
+  }
+  /** Highest modification sequence (RFC 7162). */
+  get highestModSeq(): number {
+    return this.#modseq;
+  }
+  /** Octets stored. */
+  get size(): number {
+    let n = 0;
+    for (const m of this.#messages) n += m.raw.length;
+    return n;
+  }
+
+  /** The message with `uid`, if present. */
+  byUid(uid: number): StoredMessage | undefined {
+    // UIDs ascend, so binary search.
+    let lo = 0;
+    let hi = this.#messages.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const m = this.#messages[mid]!;
+      if (m.uid === uid) return m;
+      if (m.uid < uid) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  /** Adds a message; throws StoreFullError when the account's quota would be exceeded. */
+  append(raw: Uint8Array, options: { flags?: Iterable<string>; internalDate: number }): StoredMessage {
+    this.account.reserve(raw.length);
+    const message: StoredMessage = {
+      uid: this.#uidNext++,
+      raw,
+      internalDate: options.internalDate,
+      flags: new Set(options.flags ?? []),
+      modseq: ++this.#modseq,
+    };
+    this.#messages.push(message);
+    this.#emit({ type: 'append', message });
+    return message;
+  }
+
+  /** Replaces a message's flags. */
+  setFlags(uid: number, flags: Iterable<string>): StoredMessage | undefined {
+    const i = this.#indexOf(uid);
+    if (i < 0) return undefined;
+    const message: StoredMessage = { ...this.#messages[i]!, flags: new Set(flags), modseq: ++this.#modseq };
+    this.#messages[i] = message;
+    this.#emit({ type: 'flags', message });
+    return message;
+  }
+
+  /** Removes messages for good; returns the UIDs actually removed, ascending. */
+  expunge(uids: Iterable<number>): number[] {
+    const gone = new Set(uids);
+    const removed: number[] = [];
+    this.#messages = this.#messages.filter((m) => {
+      if (!gone.has(m.uid)) return true;
+      removed.push(m.uid);
+      this.account.release(m.raw.length);
+      return false;
+    });
+    if (removed.length > 0) {
+      this.#modseq++;
+      this.#emit({ type: 'expunge', uids: removed });
+    }
+    return removed;
+  }
+
+  /** Hears every change; returns the unsubscribe function. */
+  subscribe(listener: (change: MailboxChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #indexOf(uid: number): number {
+    const m = this.byUid(uid);
+    return m ? this.#messages.indexOf(m) : -1;
+  }
+
+  #emit(change: MailboxChange): void {
+    for (const l of this.#listeners) l(change);
+  }
+}
+
+/** A user's account: credentials and mailboxes. */
+export class Account {
+  readonly #mailboxes = new Map<string, Mailbox>();
+  readonly subscriptions = new Set<string>();
+  #used = 0;
+  /** Which session holds the POP3 maildrop lock (RFC 1939 §8), if any. */
+  maildropLock: string | undefined;
+
+  constructor(
+    readonly store: MailStore,
+    readonly address: string,
+    public password: string,
+    readonly displayName: string,
+    /** Octets the account may hold; Infinity for none. */
+    public quota = Infinity,
+  ) {
+    this.createMailbox('INBOX');
+  }
+
+  /** The INBOX (always present; RFC 3501 §5.1: its name is case-insensitive). */
+  get inbox(): Mailbox {
+    return this.#mailboxes.get('INBOX')!;
+  }
+
+  /** Mailboxes in creation order. */
+  get mailboxes(): readonly Mailbox[] {
+    return [...this.#mailboxes.values()];
+  }
+
+  /** The mailbox called `name` (INBOX in any case). */
+  mailbox(name: string): Mailbox | undefined {
+    return this.#mailboxes.get(normaliseName(name));
+  }
+
+  /** Creates a mailbox; returns undefined if it exists. */
+  createMailbox(name: string): Mailbox | undefined {
+    const key = normaliseName(name);
+    if (this.#mailboxes.has(key)) return undefined;
+    const box = new Mailbox(this, key, this.store.nextUidValidity());
+    this.#mailboxes.set(key, box);
+    return box;
+  }
+
+  /** Deletes a mailbox (not INBOX); returns whether it existed. */
+  deleteMailbox(name: string): boolean {
+    const key = normaliseName(name);
+    const box = this.#mailboxes.get(key);
+    if (!box || key === 'INBOX') return false;
+    this.release(box.size);
+    this.subscriptions.delete(key);
+    return this.#mailboxes.delete(key);
+  }
+
+  /** Renames a mailbox; the renamed one keeps its messages under a new UIDVALIDITY-safe identity. */
+  renameMailbox(from: string, to: string): boolean {
+    const src = normaliseName(from);
+    const dst = normaliseName(to);
+    const box = this.#mailboxes.get(src);
+    if (!box || this.#mailboxes.has(dst)) return false;
+    this.#mailboxes.delete(src);
+    box.name = dst;
+    this.#mailboxes.set(dst, box);
+    return true;
+  }
+
+  /** Octets used. */
+  get used(): number {
+    return this.#used;
+  }
+
+  /** @internal Claims space for a new message. */
+  reserve(octets: number): void {
+    if (this.store.full || this.#used + octets > this.quota) throw new StoreFullError(this.address);
+    this.#used += octets;
+  }
+
+  /** @internal Frees space. */
+  release(octets: number): void {
+    this.#used = Math.max(0, this.#used - octets);
+  }
+}
+
+/** All accounts of one host. */
+export class MailStore {
+  readonly #accounts = new Map<string, Account>();
+  #uidValidity: number;
+  /** Fault: while true, every append fails as on a full disk. */
+  full = false;
+
+  /** `uidValidityBase` seeds UIDVALIDITY values (a world passes its epoch seconds, so values look real and replay alike). */
+  constructor(uidValidityBase = 1) {
+    this.#uidValidity = uidValidityBase;
+  }
+
+  /** @internal */
+  nextUidValidity(): number {
+    return this.#uidValidity++;
+  }
+
+  /** Creates an account (or returns the existing one, with the password updated). */
+  createAccount(address: string, password: string, displayName = ''): Account {
+    const key = address.toLowerCase();
+    const existing = this.#accounts.get(key);
+    if (existing) {
+      existing.password = password;
+      return existing;
+    }
+    const account = new Account(this, key, password, displayName);
+    this.#accounts.set(key, account);
+    return account;
+  }
+
+  /** The account for `address` (case-insensitive), if any. */
+  account(address: string): Account | undefined {
+    return this.#accounts.get(address.toLowerCase());
+  }
+
+  /** All accounts. */
+  get accounts(): readonly Account[] {
+    return [...this.#accounts.values()];
+  }
+}
+
+/** RFC 3501 §5.1: INBOX is case-insensitive; other names are kept as given. */
+function normaliseName(name: string): string {
+  return name.toUpperCase() === 'INBOX' ? 'INBOX' : name;
+}

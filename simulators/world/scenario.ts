@@ -1,0 +1,162 @@
+/**
+ * The scenario: a small internet described as data — hosts, addresses, links,
+ * DNS zones, users — that a teacher can write by hand and the app can import.
+ * It is validated here, and every problem is reported with the path of the
+ * field that has it (`hosts[2].addresses[0]: …`), because a scenario file is
+ * untrusted input.
+ */
+import { z } from 'zod';
+import { parseIPv4, parseIPv6 } from '../dns/ip.ts';
+
+/** Roles a host can play; the map names them on the host. */
+export const HOST_ROLES = ['mua', 'msa', 'mta', 'mda', 'imap', 'pop3', 'dns', 'list', 'forwarder'] as const;
+
+const hostName = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/, {
+    message: 'must be a host name of letters, digits and hyphens, e.g. mx.example.net',
+  });
+
+const address = z.string().refine((a) => parseIPv4(a) !== undefined || parseIPv6(a) !== undefined, {
+  message: 'must be an IPv4 or IPv6 address, e.g. 192.0.2.10',
+});
+
+const millis = z.number().finite().min(0).max(3_600_000);
+
+const zoneText = z.union([z.string(), z.array(z.string())]).transform((t) => (Array.isArray(t) ? t.join('\n') : t));
+
+/** The JSON shape of a scenario, as zod validates it. */
+export const scenarioSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string().min(1).max(100),
+    description: z.string().max(2000).default(''),
+    /** Seeds every random choice in the world (jitter, nonces, message ids). */
+    seed: z.union([z.string(), z.number()]).default('mailroom'),
+    network: z
+      .object({
+        defaultLatencyMs: millis.default(20),
+        defaultJitterMs: millis.default(0),
+      })
+      .strict()
+      .default({ defaultLatencyMs: 20, defaultJitterMs: 0 }),
+    hosts: z
+      .array(
+        z
+          .object({
+            id: hostName,
+            label: z.string().max(80).optional(),
+            addresses: z.array(address).min(1).max(8),
+            roles: z.array(z.enum(HOST_ROLES)).default([]),
+            /** The organisation the host belongs to; the map groups hosts by it. */
+            site: z.string().max(80).optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(64),
+    links: z
+      .array(
+        z
+          .object({
+            between: z.tuple([hostName, hostName]),
+            latencyMs: millis,
+            jitterMs: millis.default(0),
+          })
+          .strict(),
+      )
+      .default([]),
+    dns: z
+      .object({
+        /** The host that answers every query (authoritative for every zone and the resolvers' server). */
+        server: hostName,
+        zones: z
+          .array(
+            z
+              .object({
+                origin: z.string().min(1).max(253),
+                /** The zone in RFC 1035 master-file format; an array is joined with newlines. */
+                text: zoneText,
+              })
+              .strict(),
+          )
+          .default([]),
+      })
+      .strict(),
+    users: z
+      .array(
+        z
+          .object({
+            address: z.string().regex(/^[^@\s]+@[^@\s]+$/, { message: 'must be an address like bob@example.net' }),
+            password: z.string().min(1).max(200),
+            /** The host that keeps this user's mailbox. */
+            host: hostName,
+            name: z.string().max(100).optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const ids = new Set<string>();
+    const addresses = new Set<string>();
+    s.hosts.forEach((h, i) => {
+      if (ids.has(h.id)) ctx.addIssue({ code: 'custom', path: ['hosts', i, 'id'], message: `duplicate host '${h.id}'` });
+      ids.add(h.id);
+      h.addresses.forEach((a, j) => {
+        if (addresses.has(a))
+          ctx.addIssue({ code: 'custom', path: ['hosts', i, 'addresses', j], message: `address ${a} is used twice` });
+        addresses.add(a);
+      });
+    });
+    const known = (path: (string | number)[], id: string) => {
+      if (!ids.has(id)) ctx.addIssue({ code: 'custom', path, message: `no host '${id}' in hosts` });
+    };
+    s.links.forEach((l, i) => {
+      known(['links', i, 'between', 0], l.between[0]);
+      known(['links', i, 'between', 1], l.between[1]);
+      if (l.between[0] === l.between[1])
+        ctx.addIssue({ code: 'custom', path: ['links', i, 'between'], message: 'a link joins two different hosts' });
+    });
+    known(['dns', 'server'], s.dns.server);
+    const users = new Set<string>();
+    s.users.forEach((u, i) => {
+      known(['users', i, 'host'], u.host);
+      const key = u.address.toLowerCase();
+      if (users.has(key))
+        ctx.addIssue({ code: 'custom', path: ['users', i, 'address'], message: `duplicate user ${u.address}` });
+      users.add(key);
+    });
+  });
+
+/** A validated scenario, defaults filled in. */
+export type Scenario = z.output<typeof scenarioSchema>;
+/** A scenario as written in a file (defaults may be omitted). */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+
+/** Thrown by {@link parseScenario}: every problem, each with the path of its field. */
+export class ScenarioError extends Error {
+  constructor(readonly problems: readonly { path: string; message: string }[]) {
+    super(`invalid scenario:\n${problems.map((p) => `  ${p.path || '(root)'}: ${p.message}`).join('\n')}`);
+    this.name = 'ScenarioError';
+  }
+}
+
+/** Validates untrusted scenario data; throws {@link ScenarioError} naming each bad field. */
+export function parseScenario(data: unknown): Scenario {
+  const result = scenarioSchema.safeParse(data);
+  if (result.success) return result.data;
+  throw new ScenarioError(
+    result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+  );
+}
+
+/** `['hosts', 2, 'addresses', 0]` → `hosts[2].addresses[0]`. */
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out ? '.' : ''}${String(p)}`;
+  return out;
+}
