@@ -8,6 +8,12 @@ export { Trace } from './trace/trace.ts';
 export type { DnsAnswer, DnsQuery, ResourceRecord, RRType } from './dns/records.ts';
 export { parseZone, formatRecord, type ZoneDiagnostic, type ParsedZone } from './dns/zone-file.ts';
 export { World, type WorldOptions, type ZoneReport } from './world/world.ts';
-export { parseScenario, ScenarioError, HOST_ROLES, type Scenario, type ScenarioInput } from './world/scenario.ts';
+export {
+  parseScenario,
+  ScenarioError,
+  HOST_ROLES,
+  type Scenario,
+  type ScenarioInput,
+} from './world/scenario.ts';
 export { PRESETS } from './world/presets/index.ts';
 export type { Host, Socket } from './net/network.ts';

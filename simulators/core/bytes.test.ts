@@ -38,6 +38,10 @@ describe('bytes', () => {
   });
 
   it('matches the platform UTF-8 decoder on arbitrary bytes', () => {
+    // The engine's lib has no TextDecoder; the test runs in Node, which does.
+    const { TextDecoder } = globalThis as unknown as {
+      TextDecoder: new () => { decode(b: Uint8Array): string };
+    };
     const decoder = new TextDecoder();
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), (b) => utf8Text(b) === decoder.decode(b)),
@@ -71,7 +75,10 @@ describe('bytes', () => {
 
   it('round-trips arbitrary bytes through base64', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 100 }), (b) => toHex(base64Decode(base64Encode(b))!) === toHex(b)),
+      fc.property(
+        fc.uint8Array({ maxLength: 100 }),
+        (b) => toHex(base64Decode(base64Encode(b))!) === toHex(b),
+      ),
       { numRuns: 300 },
     );
   });

@@ -16,7 +16,10 @@ export function bytesToLatin1(bytes: Uint8Array, start = 0, end = bytes.length):
   let out = '';
   const CHUNK = 0x2000;
   for (let i = start; i < end; i += CHUNK) {
-    out += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + CHUNK)) as unknown as number[]);
+    out += String.fromCharCode.apply(
+      null,
+      bytes.subarray(i, Math.min(end, i + CHUNK)) as unknown as number[],
+    );
   }
   return out;
 }
@@ -118,10 +121,14 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
 
 /** Index of `needle` in `haystack` at or after `from`, or -1. */
 export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, from = 0): number {
-  const first = needle[0];
-  if (first === undefined) return from;
+  if (needle.length === 0) return from;
+  const first: number = needle[0]!;
   const last = haystack.length - needle.length;
-  outer: for (let i = haystack.indexOf(first, from); i !== -1 && i <= last; i = haystack.indexOf(first, i + 1)) {
+  outer: for (
+    let i = haystack.indexOf(first, from);
+    i !== -1 && i <= last;
+    i = haystack.indexOf(first, i + 1)
+  ) {
     for (let k = 1; k < needle.length; k++) if (haystack[i + k] !== needle[k]) continue outer;
     return i;
   }

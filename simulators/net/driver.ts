@@ -27,7 +27,11 @@ export class Driver {
   constructor(readonly trace: Trace) {}
 
   /** Starts driving `session` on `socket`; the session's first outputs (a greeting) are drained at once. */
-  attach<AppEvent>(socket: Socket, session: EngineSession<AppEvent>, options: AttachOptions<AppEvent>): SessionId {
+  attach<AppEvent>(
+    socket: Socket,
+    session: EngineSession<AppEvent>,
+    options: AttachOptions<AppEvent>,
+  ): SessionId {
     const id = `s${this.#next++}` as SessionId;
     const host: HostId = socket.local.host;
     this.trace.append({
@@ -111,6 +115,8 @@ export class Driver {
       },
       closed: end,
     };
+    // Implicit TLS (or a session attached after STARTTLS) starts out secure.
+    if (socket.secure) session.handleTlsEstablished(socket.secure);
     drain();
     return id;
   }

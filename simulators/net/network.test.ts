@@ -241,6 +241,10 @@ describe('Network', () => {
       { opened: () => network.setHostUp(B, false), reset: (why) => log.push(`client ${why}`) },
     );
     scheduler.runUntilIdle();
-    expect(log).toEqual(['10 server accept', 'client b.example went down', '20 server reset b.example went down']);
+    expect(log).toEqual([
+      '10 server accept',
+      'client b.example went down',
+      '20 server reset b.example went down',
+    ]);
   });
 });

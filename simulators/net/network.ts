@@ -364,7 +364,11 @@ export class Network {
       this.scheduler.schedule(0, () => fail('no-route'), `${id} no route`);
       return socket;
     }
-    const timeout = this.scheduler.schedule(CONNECT_TIMEOUT_MS, () => fail('timeout'), `${id} connect timeout`);
+    const timeout = this.scheduler.schedule(
+      CONNECT_TIMEOUT_MS,
+      () => fail('timeout'),
+      `${id} connect timeout`,
+    );
     const latency = this.delay(from.id, target.id);
     this.scheduler.schedule(
       latency,

@@ -32,7 +32,12 @@ export type TraceEventBody =
   | { readonly type: 'link.down'; readonly a: HostId; readonly b: HostId }
   | { readonly type: 'link.up'; readonly a: HostId; readonly b: HostId }
   | { readonly type: 'port.listen'; readonly host: HostId; readonly port: Port; readonly service: string }
-  | { readonly type: 'conn.connecting'; readonly conn: ConnId; readonly client: Endpoint; readonly server: Endpoint }
+  | {
+      readonly type: 'conn.connecting';
+      readonly conn: ConnId;
+      readonly client: Endpoint;
+      readonly server: Endpoint;
+    }
   | { readonly type: 'conn.opened'; readonly conn: ConnId }
   | {
       readonly type: 'conn.failed';
@@ -46,7 +51,12 @@ export type TraceEventBody =
       /** The side that closed first (FIN). */
       readonly by: 'client' | 'server';
     }
-  | { readonly type: 'conn.reset'; readonly conn: ConnId; readonly by: 'client' | 'server' | 'network'; readonly reason: string }
+  | {
+      readonly type: 'conn.reset';
+      readonly conn: ConnId;
+      readonly by: 'client' | 'server' | 'network';
+      readonly reason: string;
+    }
   | {
       readonly type: 'bytes';
       readonly conn: ConnId;

@@ -67,7 +67,12 @@ export class DnsService {
    * DMARC are written so): each yielded query is looked up with latency and
    * the generator resumed with the answer; `done` gets its return value.
    */
-  drive<R>(from: HostId, purpose: string, evaluator: Generator<DnsQuery, R, DnsAnswer>, done: (r: R) => void): void {
+  drive<R>(
+    from: HostId,
+    purpose: string,
+    evaluator: Generator<DnsQuery, R, DnsAnswer>,
+    done: (r: R) => void,
+  ): void {
     const resume = (answer?: DnsAnswer) => {
       const step = answer === undefined ? evaluator.next() : evaluator.next(answer);
       if (step.done) done(step.value);

@@ -6,6 +6,7 @@
  * untrusted input.
  */
 import { z } from 'zod';
+import { parseIsoTime } from '../core/civil-time.ts';
 import { parseIPv4, parseIPv6 } from '../dns/ip.ts';
 
 /** Roles a host can play; the map names them on the host. */
@@ -15,9 +16,12 @@ const hostName = z
   .string()
   .min(1)
   .max(253)
-  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/, {
-    message: 'must be a host name of letters, digits and hyphens, e.g. mx.example.net',
-  });
+  .regex(
+    /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
+    {
+      message: 'must be a host name of letters, digits and hyphens, e.g. mx.example.net',
+    },
+  );
 
 const address = z.string().refine((a) => parseIPv4(a) !== undefined || parseIPv6(a) !== undefined, {
   message: 'must be an IPv4 or IPv6 address, e.g. 192.0.2.10',
@@ -25,7 +29,37 @@ const address = z.string().refine((a) => parseIPv4(a) !== undefined || parseIPv6
 
 const millis = z.number().finite().min(0).max(3_600_000);
 
-const zoneText = z.union([z.string(), z.array(z.string())]).transform((t) => (Array.isArray(t) ? t.join('\n') : t));
+/** Switches a lesson may flip on a mail server; every one has a safe default. */
+const smtpSettings = z
+  .object({
+    maxMessageSize: z.number().int().min(1024).max(1_000_000_000).optional(),
+    maxRecipients: z.number().int().min(1).max(10_000).optional(),
+    idleTimeoutMs: millis.optional(),
+    /** Accept AUTH PLAIN/LOGIN before STARTTLS (to show why not). */
+    allowAuthWithoutTls: z.boolean().optional(),
+    offerStartTls: z.boolean().optional(),
+    /** Relay for anyone (to show why not). */
+    openRelay: z.boolean().optional(),
+    /** End DATA at bare-LF dots too: the SMTP smuggling lesson's vulnerable receiver. */
+    lenientEndOfData: z.boolean().optional(),
+    vrfy: z.boolean().optional(),
+  })
+  .strict();
+
+const mtaSettings = z
+  .object({
+    /** First retry delay (Postfix minimal_backoff_time = 300 s). */
+    minBackoffMs: millis.optional(),
+    /** Longest retry delay (Postfix maximal_backoff_time = 4000 s). */
+    maxBackoffMs: z.number().min(0).max(864_000_000).optional(),
+    /** Give up and bounce after this long (Postfix maximal_queue_lifetime = 5 days). */
+    maxQueueLifetimeMs: z.number().min(0).max(864_000_000).optional(),
+  })
+  .strict();
+
+const zoneText = z
+  .union([z.string(), z.array(z.string())])
+  .transform((t) => (Array.isArray(t) ? t.join('\n') : t));
 
 /** The JSON shape of a scenario, as zod validates it. */
 export const scenarioSchema = z
@@ -35,6 +69,13 @@ export const scenarioSchema = z
     description: z.string().max(2000).default(''),
     /** Seeds every random choice in the world (jitter, nonces, message ids). */
     seed: z.union([z.string(), z.number()]).default('mailroom'),
+    /** Wall-clock time at virtual time 0, for Date: and Received: headers (ISO 8601, UTC or with offset). */
+    startTime: z
+      .string()
+      .refine((t) => parseIsoTime(t) !== undefined, {
+        message: 'must be an ISO time like 2026-11-29T09:00:00Z',
+      })
+      .default('2026-11-29T09:00:00Z'),
     network: z
       .object({
         defaultLatencyMs: millis.default(20),
@@ -52,6 +93,10 @@ export const scenarioSchema = z
             roles: z.array(z.enum(HOST_ROLES)).default([]),
             /** The organisation the host belongs to; the map groups hosts by it. */
             site: z.string().max(80).optional(),
+            /** SMTP server policy and limits (defaults: a stock Postfix). */
+            smtp: smtpSettings.optional(),
+            /** Outbound queue timing. */
+            mta: mtaSettings.optional(),
           })
           .strict(),
       )
@@ -89,11 +134,17 @@ export const scenarioSchema = z
       .array(
         z
           .object({
-            address: z.string().regex(/^[^@\s]+@[^@\s]+$/, { message: 'must be an address like bob@example.net' }),
+            address: z
+              .string()
+              .regex(/^[^@\s]+@[^@\s]+$/, { message: 'must be an address like bob@example.net' }),
             password: z.string().min(1).max(200),
-            /** The host that keeps this user's mailbox. */
+            /** The host that keeps this user's mailbox (and is their submission server unless `submission` says otherwise). */
             host: hostName,
             name: z.string().max(100).optional(),
+            /** The host whose mail program this user uses. */
+            mua: hostName.optional(),
+            /** The submission server (MSA) the user's mail program sends through. */
+            submission: hostName.optional(),
           })
           .strict(),
       )
@@ -104,11 +155,16 @@ export const scenarioSchema = z
     const ids = new Set<string>();
     const addresses = new Set<string>();
     s.hosts.forEach((h, i) => {
-      if (ids.has(h.id)) ctx.addIssue({ code: 'custom', path: ['hosts', i, 'id'], message: `duplicate host '${h.id}'` });
+      if (ids.has(h.id))
+        ctx.addIssue({ code: 'custom', path: ['hosts', i, 'id'], message: `duplicate host '${h.id}'` });
       ids.add(h.id);
       h.addresses.forEach((a, j) => {
         if (addresses.has(a))
-          ctx.addIssue({ code: 'custom', path: ['hosts', i, 'addresses', j], message: `address ${a} is used twice` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['hosts', i, 'addresses', j],
+            message: `address ${a} is used twice`,
+          });
         addresses.add(a);
       });
     });
@@ -119,15 +175,25 @@ export const scenarioSchema = z
       known(['links', i, 'between', 0], l.between[0]);
       known(['links', i, 'between', 1], l.between[1]);
       if (l.between[0] === l.between[1])
-        ctx.addIssue({ code: 'custom', path: ['links', i, 'between'], message: 'a link joins two different hosts' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['links', i, 'between'],
+          message: 'a link joins two different hosts',
+        });
     });
     known(['dns', 'server'], s.dns.server);
     const users = new Set<string>();
     s.users.forEach((u, i) => {
       known(['users', i, 'host'], u.host);
+      if (u.mua) known(['users', i, 'mua'], u.mua);
+      if (u.submission) known(['users', i, 'submission'], u.submission);
       const key = u.address.toLowerCase();
       if (users.has(key))
-        ctx.addIssue({ code: 'custom', path: ['users', i, 'address'], message: `duplicate user ${u.address}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['users', i, 'address'],
+          message: `duplicate user ${u.address}`,
+        });
       users.add(key);
     });
   });

@@ -15,6 +15,11 @@ import { Driver } from '../net/driver.ts';
 import { Network, type Host } from '../net/network.ts';
 import { Scheduler } from '../net/scheduler.ts';
 import { Trace } from '../trace/trace.ts';
+import { IdentityProvider } from '../agents/identity-provider.ts';
+import { MailServer } from '../agents/mail-server.ts';
+import { Mua, type Draft, type SubmissionResult } from '../agents/mua.ts';
+import type { AgentEnv } from '../agents/env.ts';
+import { parseIsoTime } from '../core/civil-time.ts';
 import { DnsService } from './dns-service.ts';
 import { parseScenario, type Scenario } from './scenario.ts';
 
@@ -30,13 +35,16 @@ export interface ZoneReport {
   readonly diagnostics: readonly ZoneDiagnostic[];
 }
 
+/** Host roles that make a host a mail server. */
+const MAIL_SERVER_ROLES = ['msa', 'mta', 'mda'];
+
 /** A running simulation of one scenario. */
-export class World {
+export class World implements AgentEnv {
   readonly scenario: Scenario;
   readonly seed: string | number;
   readonly scheduler = new Scheduler();
   readonly trace = new Trace(() => this.scheduler.now);
-  readonly random: SeededRandom;
+  readonly #random: SeededRandom;
   readonly network: Network;
   readonly driver: Driver;
   readonly zones = new ZoneData();
@@ -44,24 +52,92 @@ export class World {
   readonly dns: DnsService;
   /** Diagnostics of every zone, as last applied. */
   readonly zoneReports = new Map<string, ZoneReport>();
+  readonly identity: IdentityProvider;
+  /** The mail server of each host that has one. */
+  readonly mailServers = new Map<string, MailServer>();
+  /** The mail program of each user that has one, by address. */
+  readonly muas = new Map<string, Mua>();
+  /** Epoch ms at virtual time 0. */
+  readonly startTime: number;
 
   /** Builds a world from scenario data (validated: throws ScenarioError naming bad fields). */
   constructor(scenario: unknown, options: WorldOptions = {}) {
     this.scenario = parseScenario(scenario);
     this.seed = options.seed ?? this.scenario.seed;
-    this.random = new SeededRandom(this.seed);
+    this.#random = new SeededRandom(this.seed);
     const { defaultLatencyMs, defaultJitterMs } = this.scenario.network;
-    this.network = new Network(this.scheduler, this.trace, this.random.fork('network'), {
+    this.network = new Network(this.scheduler, this.trace, this.#random.fork('network'), {
       latencyMs: defaultLatencyMs,
       jitterMs: defaultJitterMs,
     });
     this.driver = new Driver(this.trace);
     for (const h of this.scenario.hosts) this.network.addHost(hostId(h.id), h.addresses);
     for (const l of this.scenario.links)
-      this.network.link(hostId(l.between[0]), hostId(l.between[1]), { latencyMs: l.latencyMs, jitterMs: l.jitterMs });
+      this.network.link(hostId(l.between[0]), hostId(l.between[1]), {
+        latencyMs: l.latencyMs,
+        jitterMs: l.jitterMs,
+      });
     for (const z of this.scenario.dns.zones) this.applyZone(z.origin, z.text);
     this.resolver = new SimResolver(this.zones);
     this.dns = new DnsService(this.network, this.trace, this.resolver, hostId(this.scenario.dns.server));
+    this.startTime = parseIsoTime(this.scenario.startTime) ?? 0;
+    this.identity = new IdentityProvider(this.#random.fork('identity'));
+    this.#buildAgents();
+  }
+
+  #buildAgents(): void {
+    const { hosts, users } = this.scenario;
+    for (const h of hosts) {
+      if (!h.roles.some((r) => MAIL_SERVER_ROLES.includes(r))) continue;
+      const mine = users.filter((u) => u.host === h.id);
+      const server = new MailServer(this, this.host(h.id), {
+        roles: h.roles,
+        localDomains: [...new Set(mine.map((u) => domainOf(u.address)))],
+        ...(h.smtp ? { smtp: h.smtp } : {}),
+        ...(h.mta ? { mta: h.mta } : {}),
+      });
+      for (const u of mine) server.store.createAccount(u.address, u.password, u.name ?? '');
+      this.mailServers.set(h.id, server);
+    }
+    for (const u of users) {
+      if (!u.mua) continue;
+      this.muas.set(
+        u.address.toLowerCase(),
+        new Mua(this, this.host(u.mua), {
+          address: u.address,
+          password: u.password,
+          ...(u.name ? { name: u.name } : {}),
+          submissionHost: u.submission ?? u.host,
+          submissionPort: 587,
+        }),
+      );
+    }
+  }
+
+  /** A random source for one purpose (AgentEnv). */
+  random(purpose: string): SeededRandom {
+    return this.#random.fork(purpose);
+  }
+
+  /** The scenario's start time plus virtual time, epoch ms (AgentEnv). */
+  wallClock(): number {
+    return this.startTime + this.scheduler.now;
+  }
+
+  /** The user at `from` writes and sends a message through their MUA. */
+  send(from: string, draft: Draft, done?: (result: SubmissionResult) => void): string {
+    const mua = this.muas.get(from.toLowerCase());
+    if (!mua) throw new Error(`${from} has no mail program in this scenario`);
+    return mua.send(draft, done);
+  }
+
+  /** The mailbox store account of `address`, wherever it lives. */
+  account(address: string) {
+    for (const server of this.mailServers.values()) {
+      const account = server.store.account(address);
+      if (account) return account;
+    }
+    return undefined;
   }
 
   /** Current virtual time. */
@@ -105,4 +181,8 @@ export class World {
   runUntilIdle(options?: { maxEvents?: number; until?: number }): number {
     return this.scheduler.runUntilIdle(options);
   }
+}
+
+function domainOf(address: string): string {
+  return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 }

@@ -75,7 +75,7 @@ export const defaultScenario: ScenarioInput = {
       id: 'mx.example.net',
       label: 'Incoming mail server',
       addresses: ['198.51.100.25'],
-      roles: ['mta', 'mda', 'imap', 'pop3'],
+      roles: ['mta', 'msa', 'mda', 'imap', 'pop3'],
       site: 'example.net',
     },
     {
@@ -104,7 +104,19 @@ export const defaultScenario: ScenarioInput = {
     ],
   },
   users: [
-    { address: 'alice@example.com', password: 'alice-password', host: 'smtp.example.com', name: 'Alice' },
-    { address: 'bob@example.net', password: 'bob-password', host: 'mx.example.net', name: 'Bob' },
+    {
+      address: 'alice@example.com',
+      password: 'alice-password',
+      host: 'smtp.example.com',
+      name: 'Alice',
+      mua: 'alice-laptop',
+    },
+    {
+      address: 'bob@example.net',
+      password: 'bob-password',
+      host: 'mx.example.net',
+      name: 'Bob',
+      mua: 'bob-laptop',
+    },
   ],
 };

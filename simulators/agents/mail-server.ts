@@ -1,0 +1,222 @@
+/**
+ * A mail server host: the SMTP listeners its roles call for, the queue, and
+ * the mailboxes. Roles (RFC 5598 §2): `mta` listens on 25 and relays, `msa`
+ * listens on 587 (STARTTLS) and 465 (implicit TLS, RFC 8314) for
+ * authenticated submission, `mda` delivers into the local store.
+ *
+ * The same `openSmtpSession` serves the simulated network and the TCP bridge,
+ * so real clients meet exactly the sessions a learner sees.
+ */
+import { concatBytes, toHex, utf8Bytes } from '../core/bytes.ts';
+import { formatRfc5322Date } from '../core/civil-time.ts';
+import type { HostId } from '../core/ids.ts';
+import { findField, readHeaderSection } from '../mime/header-section.ts';
+import type { Host, Socket } from '../net/network.ts';
+import {
+  DEFAULT_SMTP_SERVER_CONFIG,
+  type SmtpDirectory,
+  type SmtpPeer,
+  type SmtpServerConfig,
+} from '../smtp/server-config.ts';
+import { SmtpServerSession, type SmtpServerAppEvent } from '../smtp/server-session.ts';
+import type { ReceivedMessage } from '../smtp/server.machine.ts';
+import { MailStore } from '../store/mail-store.ts';
+import { traceAgent, type AgentEnv } from './env.ts';
+import { deliverLocal } from './mda.ts';
+import { DEFAULT_MTA_SETTINGS, MtaQueue, type MtaSettings } from './mta-queue.ts';
+
+/** Which face of the server a port shows. */
+export type SmtpPortRole = 'mx' | 'submission';
+
+/** How a mail server is set up. */
+export interface MailServerOptions {
+  readonly roles: readonly string[];
+  /** Domains delivered here. */
+  readonly localDomains: readonly string[];
+  readonly smtp?: Loose<Omit<SmtpServerConfig, 'hostname' | 'role'>>;
+  readonly mta?: Loose<MtaSettings>;
+}
+
+/** Settings as a scenario file gives them: any may be missing. */
+type Loose<T> = { readonly [K in keyof T]?: T[K] | undefined };
+
+/** The entries of `o` whose value is defined, so they can override defaults. */
+function defined<T extends object>(o: T | undefined): Partial<{ [K in keyof T]: Exclude<T[K], undefined> }> {
+  return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<{
+    [K in keyof T]: Exclude<T[K], undefined>;
+  }>;
+}
+
+/** A session opened by `openSmtpSession`, with the handler its driver must call for app events. */
+export interface OpenedSmtpSession {
+  readonly session: SmtpServerSession;
+  readonly onEvent: (event: SmtpServerAppEvent) => void;
+}
+
+/** The mail server agent of one host. */
+export class MailServer {
+  readonly store: MailStore;
+  readonly queue: MtaQueue;
+  readonly localDomains: Set<string>;
+  readonly #nonces;
+
+  constructor(
+    readonly env: AgentEnv,
+    readonly host: Host,
+    readonly options: MailServerOptions,
+  ) {
+    this.localDomains = new Set(options.localDomains.map((d) => d.toLowerCase()));
+    // UIDVALIDITY from the world's clock, as servers derive it from the time.
+    this.store = new MailStore(Math.floor(env.wallClock() / 1000));
+    this.#nonces = env.random(`smtp-nonce:${host.id}`);
+    this.queue = new MtaQueue(env, host, {
+      hostname: host.id,
+      settings: { ...DEFAULT_MTA_SETTINGS, ...defined(options.mta) },
+      isLocalDomain: (d) => this.localDomains.has(d),
+      deliverLocal: (entry, recipient) =>
+        deliverLocal(this.store, {
+          mailFrom: entry.mailFrom,
+          recipient: this.#resolveAlias(recipient),
+          data: entry.data,
+          now: env.wallClock(),
+        }),
+    });
+    if (options.roles.includes('mta')) this.#listen(25, 'smtp', 'mx');
+    if (options.roles.includes('msa')) {
+      this.#listen(587, 'submission', 'submission');
+      this.#listen(465, 'submissions', 'submission', true);
+    }
+  }
+
+  /** The SMTP configuration a port of this role uses. */
+  smtpConfig(role: SmtpPortRole): SmtpServerConfig {
+    return {
+      ...DEFAULT_SMTP_SERVER_CONFIG,
+      requireAuth: role === 'submission',
+      ...defined(this.options.smtp),
+      hostname: this.host.id,
+      role,
+    };
+  }
+
+  /** The directory that answers the SMTP server's questions from this host's store. */
+  readonly directory: SmtpDirectory = {
+    isLocalDomain: (domain) => this.localDomains.has(domain.toLowerCase()),
+    hasMailbox: (address) => this.store.account(this.#resolveAlias(address)) !== undefined,
+    checkPassword: (user, password) => this.store.account(user)?.password === password,
+    secretOf: (user) => this.store.account(user)?.password,
+    checkToken: (user, token) => this.env.identity.checkToken(user, token),
+  };
+
+  /** Creates a server session for a client at `peer`; the caller drives it (driver or bridge). */
+  openSmtpSession(role: SmtpPortRole, peer: SmtpPeer, config = this.smtpConfig(role)): OpenedSmtpSession {
+    const session: SmtpServerSession = new SmtpServerSession(
+      {
+        config,
+        directory: this.directory,
+        peer,
+        now: () => this.env.wallClock(),
+        queueId: () => this.queue.newQueueId(),
+        nonce: () => `${this.#nonces.nextUint32()}.${Math.floor(this.env.wallClock() / 1000)}`,
+      },
+      this.env.scheduler,
+    );
+    const onEvent = (event: SmtpServerAppEvent) => {
+      if (event.type === 'message') session.resolveMessage(this.#accept(role, event.message));
+    };
+    return { session, onEvent };
+  }
+
+  /** Puts an accepted message in the queue; returns the reply to the final dot. */
+  #accept(role: SmtpPortRole, message: ReceivedMessage) {
+    const data = role === 'submission' ? this.#completeSubmission(message) : message.data;
+    const id = this.queue.enqueue({
+      mailFrom: message.envelope.mailFrom,
+      rcptTo: message.envelope.rcptTo,
+      data,
+      id: message.queueId,
+    });
+    traceAgent(this.env, this.host.id as HostId, role === 'submission' ? 'msa' : 'mta', 'accepted', {
+      id,
+      from: message.envelope.mailFrom || '<>',
+      to: message.envelope.rcptTo,
+      client: message.peer.address,
+      ...(message.authenticatedAs ? { user: message.authenticatedAs } : {}),
+    });
+    return { code: 250, enhanced: '2.0.0', text: `Ok: queued as ${id}` };
+  }
+
+  /** RFC 6409 §8.2–8.3: an MSA may add Date: and Message-ID: when the MUA left them out. */
+  #completeSubmission(message: ReceivedMessage): Uint8Array {
+    const section = readHeaderSection(message.data);
+    const added: string[] = [];
+    if (!findField(section, 'Message-ID'))
+      added.push(`Message-ID: <${message.queueId}.${toHex(this.#nonces.bytes(4))}@${this.host.id}>`);
+    if (!findField(section, 'Date')) added.push(`Date: ${formatRfc5322Date(this.env.wallClock())}`);
+    if (added.length === 0) return message.data;
+    // After our Received: (the first field), so the trace headers stay on top.
+    const first = section.fields[0];
+    const at = first && first.name.toLowerCase() === 'received' ? first.end : 0;
+    return concatBytes([
+      message.data.subarray(0, at),
+      utf8Bytes(added.join('\r\n') + '\r\n'),
+      message.data.subarray(at),
+    ]);
+  }
+
+  /** RFC 5321 §4.5.1: postmaster@ a local domain must reach someone; here, the domain's first account. */
+  #resolveAlias(address: string): string {
+    const lower = address.toLowerCase();
+    if (this.store.account(lower)) return lower;
+    const [local, domain] = [lower.slice(0, lower.lastIndexOf('@')), lower.slice(lower.lastIndexOf('@') + 1)];
+    if (
+      (local === 'postmaster' || lower === 'postmaster') &&
+      (this.localDomains.has(domain) || lower === 'postmaster')
+    ) {
+      const first = this.store.accounts.find(
+        (a) => lower === 'postmaster' || a.address.endsWith(`@${domain}`),
+      );
+      if (first) return first.address;
+    }
+    return lower;
+  }
+
+  #listen(port: number, service: string, role: SmtpPortRole, implicitTls = false): void {
+    this.host.listen(
+      port,
+      { service, serverName: this.host.id, ...(implicitTls ? { tls: 'implicit' as const } : {}) },
+      (socket) => this.#accepted(socket, role, implicitTls),
+    );
+  }
+
+  /** A connection arrived: find the client's name in reverse DNS (as Postfix does before greeting), then serve it. */
+  #accepted(socket: Socket, role: SmtpPortRole, implicitTls: boolean): void {
+    const address = socket.remote.address;
+    const serve = (hostname: string | undefined) => {
+      if (!socket.writable) return;
+      const { session, onEvent } = this.openSmtpSession(role, {
+        address,
+        implicitTls,
+        ...(hostname ? { hostname } : {}),
+      });
+      this.env.driver.attach(socket, session, { protocol: 'smtp', onEvent });
+    };
+    const ptr = reverseName(address);
+    if (!ptr) return serve(undefined);
+    this.env.dns.lookup(
+      this.host.id,
+      { name: ptr, type: 'PTR' },
+      `reverse lookup of client ${address}`,
+      (answer) => {
+        const record = answer.answers.find((rr) => rr.type === 'PTR');
+        serve(record && record.type === 'PTR' ? record.target : undefined);
+      },
+    );
+  }
+}
+
+/** `192.0.2.10` → `10.2.0.192.in-addr.arpa` (RFC 1035 §3.5). IPv6 is not looked up here (SIMPLIFICATION). */
+function reverseName(address: string): string | undefined {
+  const parts = address.split('.');
+  return parts.length === 4 ? `${parts.reverse().join('.')}.in-addr.arpa` : undefined;
+}

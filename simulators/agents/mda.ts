@@ -1,0 +1,39 @@
+/**
+ * The MDA: final delivery into a user's mailbox. It adds the two headers a
+ * delivery agent is expected to add — Return-Path with the envelope sender
+ * (RFC 5321 §4.4: "the final delivery SMTP server … MUST insert a
+ * return-path line") and Delivered-To with the envelope recipient (Postfix's
+ * loop guard) — and stores the octets with the delivery time as the internal
+ * date.
+ */
+import { concatBytes, utf8Bytes } from '../core/bytes.ts';
+import { StoreFullError, type MailStore, type StoredMessage } from '../store/mail-store.ts';
+
+/** The outcome of one local delivery. */
+export type DeliveryResult =
+  | { readonly ok: true; readonly message: StoredMessage; readonly mailbox: string }
+  | { readonly ok: false; readonly temporary: boolean; readonly reason: string };
+
+/** Delivers `data` for `recipient` into its INBOX. */
+export function deliverLocal(
+  store: MailStore,
+  delivery: {
+    readonly mailFrom: string;
+    readonly recipient: string;
+    readonly data: Uint8Array;
+    readonly now: number;
+  },
+): DeliveryResult {
+  const account = store.account(delivery.recipient);
+  if (!account) return { ok: false, temporary: false, reason: `no mailbox for ${delivery.recipient}` };
+  const headers = `Return-Path: <${delivery.mailFrom}>\r\nDelivered-To: ${delivery.recipient}\r\n`;
+  try {
+    const message = account.inbox.append(concatBytes([utf8Bytes(headers), delivery.data]), {
+      internalDate: delivery.now,
+    });
+    return { ok: true, message, mailbox: 'INBOX' };
+  } catch (e) {
+    if (e instanceof StoreFullError) return { ok: false, temporary: true, reason: e.message };
+    throw e;
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The MUA: what a mail program does when the user presses Send. It writes an
+ * RFC 5322 message (with RFC 2045 MIME headers and RFC 2047 encoded words for
+ * a non-ASCII subject), finds its submission server in DNS, connects to port
+ * 587, requires STARTTLS, authenticates, and submits (RFC 6409).
+ */
+import { base64Encode, toHex, utf8Bytes } from '../core/bytes.ts';
+import { formatRfc5322Date } from '../core/civil-time.ts';
+import type { HostId } from '../core/ids.ts';
+import type { Host } from '../net/network.ts';
+import { SmtpClientSession, type SmtpClientAppEvent } from '../smtp/client-session.ts';
+import { traceAgent, type AgentEnv } from './env.ts';
+
+/** What the user typed. */
+export interface Draft {
+  readonly to: readonly string[];
+  readonly cc?: readonly string[];
+  readonly subject: string;
+  readonly body: string;
+}
+
+/** Who the MUA works for, and where it submits. */
+export interface MuaAccount {
+  readonly address: string;
+  readonly name?: string;
+  readonly password: string;
+  /** The submission server's host name (looked up in DNS). */
+  readonly submissionHost: string;
+  readonly submissionPort: number;
+}
+
+/** The outcome of one submission, as the MUA reports it to its user. */
+export type SubmissionResult =
+  | { readonly ok: true; readonly messageId: string; readonly reply: string }
+  | { readonly ok: false; readonly messageId: string; readonly reason: string };
+
+const ASCII = /^[\x20-\x7e]*$/;
+
+/** RFC 2047 §4.1: a B-encoded word for a header value that is not ASCII. */
+function encodeWord(text: string): string {
+  return ASCII.test(text) ? text : `=?UTF-8?B?${base64Encode(utf8Bytes(text))}?=`;
+}
+
+/** A mail program on one host. */
+export class Mua {
+  readonly #random;
+
+  constructor(
+    readonly env: AgentEnv,
+    readonly host: Host,
+    readonly account: MuaAccount,
+  ) {
+    this.#random = env.random(`mua:${host.id}:${account.address}`);
+  }
+
+  /** Writes the message the MUA would send for `draft`. */
+  compose(draft: Draft): { messageId: string; data: Uint8Array } {
+    const domain = this.account.address.slice(this.account.address.lastIndexOf('@') + 1);
+    const messageId = `<${toHex(this.#random.bytes(8))}@${domain}>`;
+    const from = this.account.name
+      ? `${encodeWord(this.account.name)} <${this.account.address}>`
+      : this.account.address;
+    const body = draft.body.replace(/\r?\n/g, '\r\n');
+    const lines = [
+      `From: ${from}`,
+      `To: ${draft.to.join(', ')}`,
+      ...(draft.cc && draft.cc.length > 0 ? [`Cc: ${draft.cc.join(', ')}`] : []),
+      `Subject: ${encodeWord(draft.subject)}`,
+      `Date: ${formatRfc5322Date(this.env.wallClock())}`,
+      `Message-ID: ${messageId}`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8',
+      `Content-Transfer-Encoding: ${ASCII.test(body.replace(/\r\n/g, '')) ? '7bit' : '8bit'}`,
+      'User-Agent: Mailroom',
+      '',
+      body.endsWith('\r\n') ? body.slice(0, -2) : body,
+    ];
+    return { messageId, data: utf8Bytes(lines.join('\r\n') + '\r\n') };
+  }
+
+  /** Composes and submits; `done` hears the outcome once the server has answered. */
+  send(draft: Draft, done: (result: SubmissionResult) => void = () => {}): string {
+    const { messageId, data } = this.compose(draft);
+    const recipients = [...draft.to, ...(draft.cc ?? [])].map(bareAddress);
+    const fail = (reason: string) => {
+      this.#trace('failed', { messageId, reason });
+      done({ ok: false, messageId, reason });
+    };
+    this.#trace('composed', { messageId, to: recipients, size: data.length });
+    const { submissionHost, submissionPort } = this.account;
+    this.env.dns.lookup(
+      this.host.id,
+      { name: submissionHost, type: 'A' },
+      `address of ${submissionHost}`,
+      (answer) => {
+        const a = answer.answers.find((rr) => rr.type === 'A');
+        if (!a || a.type !== 'A') return fail(`cannot find ${submissionHost} (${answer.rcode})`);
+        const socket = this.host.connect(
+          {
+            address: a.address,
+            port: submissionPort,
+            serverName: submissionHost,
+            tls: submissionPort === 465,
+          },
+          {
+            failed: (why) => fail(`cannot connect to ${submissionHost}:${submissionPort} (${why})`),
+            opened: () => {
+              const session = new SmtpClientSession(
+                {
+                  heloName: this.host.id,
+                  tls: submissionPort === 465 ? 'none' : 'required',
+                  implicitTls: submissionPort === 465,
+                  auth: { username: this.account.address, password: this.account.password },
+                  replyTimeoutMs: 300_000,
+                },
+                this.env.scheduler,
+              );
+              let reported = false;
+              this.env.driver.attach(socket, session, {
+                protocol: 'smtp',
+                onEvent: (event: SmtpClientAppEvent) => {
+                  if (event.type === 'failed' && !reported) {
+                    reported = true;
+                    fail(event.reason);
+                  }
+                  if (event.type !== 'result' || reported) return;
+                  reported = true;
+                  const refused = event.recipients.filter((r) => r.reply.code >= 300);
+                  const first = event.recipients[0]?.reply;
+                  if (refused.length === 0 && first) {
+                    this.#trace('submitted', {
+                      messageId,
+                      reply: `${first.code} ${[first.text].flat().join(' ')}`,
+                    });
+                    done({ ok: true, messageId, reply: `${first.code} ${[first.text].flat().join(' ')}` });
+                  } else
+                    fail(
+                      refused
+                        .map((r) => `${r.address}: ${r.reply.code} ${[r.reply.text].flat().join(' ')}`)
+                        .join('; '),
+                    );
+                },
+              });
+              session.send({ id: messageId, mailFrom: this.account.address, rcptTo: recipients, data });
+              session.quit();
+            },
+          },
+        );
+        void socket;
+      },
+    );
+    return messageId;
+  }
+
+  #trace(
+    action: string,
+    detail: Readonly<Record<string, string | number | boolean | readonly string[]>>,
+  ): void {
+    traceAgent(this.env, this.host.id as HostId, 'mua', action, { from: this.account.address, ...detail });
+  }
+}
+
+/** `Bob <bob@example.net>` → `bob@example.net`. */
+function bareAddress(text: string): string {
+  const m = /<([^>]*)>/.exec(text);
+  return (m ? m[1]! : text).trim();
+}

@@ -1,0 +1,745 @@
+/**
+ * The SMTP server, one machine per connection (RFC 5321 with RFC 1870 SIZE,
+ * RFC 2920 PIPELINING, RFC 3207 STARTTLS, RFC 4954 AUTH, RFC 6152 8BITMIME,
+ * RFC 2034/3463 enhanced status codes, RFC 6531 SMTPUTF8).
+ *
+ * Theory of operation. The machine sees typed events, never bytes: the
+ * session (server-session.ts) frames input according to the state's tag —
+ * `codec:command` lines become `cmd.*` events, `codec:sasl` lines become
+ * `sasl.response`, `codec:data` collects the message until CRLF.CRLF and
+ * sends `data.complete`, `codec:paused` reads nothing (waiting for TLS, for
+ * the verdict on a message, or closing). Every reply leaves as an
+ * `out.reply` emitted event, in order, which is all PIPELINING needs
+ * (§3 of RFC 2920: replies in the order of the commands).
+ *
+ * Two regions run side by side: `protocol`, the states of RFC 5321 §4.1.4's
+ * command ordering, and `idleTimer`, restarted by any input, which answers
+ * 421 after `idleTimeout` of silence (§4.5.3.2.7).
+ *
+ * Invariants: `envelope` is set exactly in `mailTransaction` and the states
+ * after it until the message is answered; `heloName` is set from `greeted`
+ * on; a STARTTLS handshake forgets HELO, AUTH and the envelope (RFC 3207
+ * §4.2). Errors count towards `maxErrors`, after which the server says 421
+ * and closes (Postfix's hard error limit).
+ *
+ * SIMPLIFICATION: no DSN (RFC 3461), CHUNKING/BDAT (RFC 3030) or ETRN; EXPN
+ * is refused with 502 as most public servers do.
+ */
+import { assign, emit, enqueueActions, not, setup } from 'xstate';
+import { concatBytes, utf8Bytes } from '../core/bytes.ts';
+import type { TlsInfo } from '../core/session.ts';
+import { countReceived, formatReceived } from './received.ts';
+import { isPostmaster } from './commands.ts';
+import {
+  decodeClientResponse,
+  encodeChallenge,
+  startServerMechanism,
+  verifySecret,
+  type SaslServerMechanism,
+  type SaslServerStep,
+} from '../auth/sasl.ts';
+import type { SmtpDirectory, SmtpPeer, SmtpServerConfig } from './server-config.ts';
+import type { MailParams, RcptParams } from './commands.ts';
+import type { DataResult } from './data.ts';
+
+/** A reply as the machine decides it; the session formats it. */
+export interface Reply {
+  readonly code: number;
+  readonly enhanced?: string;
+  readonly text: string | readonly string[];
+}
+
+/** The envelope of the transaction in progress (RFC 5321 §2.3.1). */
+export interface Envelope {
+  /** Reverse path; '' is the null sender `<>` of bounces. */
+  readonly mailFrom: string;
+  readonly rcptTo: readonly string[];
+  /** MAIL FROM's parameters (SIZE, BODY, SMTPUTF8, …). */
+  readonly params: MailParams;
+}
+
+/** A message the server has read to the final dot and asks its owner to accept. */
+export interface ReceivedMessage {
+  readonly envelope: Envelope;
+  /** The message with this server's Received: header prepended. */
+  readonly data: Uint8Array;
+  readonly queueId: string;
+  /** The client's HELO name, address and authentication, for the owner's policy (SPF, DMARC, relaying). */
+  readonly helo: string;
+  readonly peer: SmtpPeer;
+  readonly authenticatedAs: string | undefined;
+  readonly tls: boolean;
+}
+
+/** Events the session feeds the machine. */
+export type SmtpServerEvent =
+  | { type: 'cmd.HELO'; domain: string }
+  | { type: 'cmd.EHLO'; domain: string }
+  | { type: 'cmd.MAIL'; from: string; params: MailParams; utf8: boolean }
+  | { type: 'cmd.RCPT'; to: string; params: RcptParams; utf8: boolean }
+  | { type: 'cmd.DATA' }
+  | { type: 'cmd.RSET' }
+  | { type: 'cmd.VRFY'; arg: string }
+  | { type: 'cmd.EXPN'; arg: string }
+  | { type: 'cmd.HELP'; topic: string }
+  | { type: 'cmd.NOOP' }
+  | { type: 'cmd.QUIT' }
+  | { type: 'cmd.STARTTLS' }
+  | { type: 'cmd.AUTH'; mechanism: string; initialResponse: string | undefined }
+  | { type: 'cmd.UNKNOWN'; word: string }
+  /** A command whose syntax is wrong; the codec chose the reply. */
+  | { type: 'cmd.INVALID'; reply: Reply }
+  | { type: 'line.tooLong' }
+  | { type: 'sasl.response'; text: string }
+  | { type: 'sasl.tooLong' }
+  | { type: 'data.complete'; result: DataResult }
+  | { type: 'tls.established'; info: TlsInfo }
+  /** The owner's answer to `out.message`: 250 with a queue id, or a refusal. */
+  | { type: 'policy.verdict'; reply: Reply }
+  | { type: 'net.activity' }
+  | { type: 'net.closed' };
+
+/** Internal events raised by SASL steps. */
+type SaslOutcome =
+  | { type: 'sasl.challenge'; data: string }
+  | { type: 'sasl.credentials'; user: string; valid: boolean }
+  | { type: 'sasl.aborted' }
+  | { type: 'sasl.malformed'; reason: string };
+
+/** What the machine asks for. */
+export type SmtpServerEmitted =
+  | { type: 'out.reply'; reply: Reply }
+  | { type: 'out.startTls' }
+  | { type: 'out.close' }
+  | { type: 'out.message'; message: ReceivedMessage }
+  | { type: 'out.violation'; rule: string; message: string }
+  | { type: 'out.authenticated'; user: string };
+
+/** Input of one session. */
+export interface SmtpServerInput {
+  readonly config: SmtpServerConfig;
+  readonly directory: SmtpDirectory;
+  readonly peer: SmtpPeer;
+  /** Virtual wall-clock time, epoch ms (for Received:). */
+  readonly now: () => number;
+  /** A fresh queue id (from the world's seeded random). */
+  readonly queueId: () => string;
+  /** The unique part of a CRAM-MD5 challenge, `random.time` (RFC 2195 §2). */
+  readonly nonce: () => string;
+}
+
+interface Context extends SmtpServerInput {
+  tls: TlsInfo | undefined;
+  heloName: string | undefined;
+  esmtp: boolean;
+  authenticatedAs: string | undefined;
+  envelope: Envelope | undefined;
+  sasl: SaslServerMechanism | undefined;
+  errors: number;
+}
+
+const ok = (code: number, enhanced: string, text: string | readonly string[]): Reply => ({
+  code,
+  enhanced,
+  text,
+});
+
+/** Postfix's answer once a client has made `smtpd_hard_error_limit` errors. */
+const hangUpOnErrors = {
+  guard: 'tooManyErrors',
+  target: '#smtpServer.protocol.closing',
+  actions: [{ type: 'reply', params: ok(421, '4.7.0', 'Error: too many errors') }, 'close'],
+} as const;
+
+export const smtpServerMachine = setup({
+  types: {
+    context: {} as Context,
+    events: {} as SmtpServerEvent | SaslOutcome,
+    emitted: {} as SmtpServerEmitted,
+    input: {} as SmtpServerInput,
+  },
+  delays: {
+    idleTimeout: ({ context }) => context.config.idleTimeoutMs,
+  },
+  guards: {
+    isSecure: ({ context }) => context.tls !== undefined,
+    tlsOffered: ({ context }) => context.config.offerStartTls && context.tls === undefined,
+    authRequired: ({ context }) => context.config.requireAuth && context.authenticatedAs === undefined,
+    isAuthenticated: ({ context }) => context.authenticatedAs !== undefined,
+    authNeedsTls: ({ context }) => context.tls === undefined && !context.config.allowAuthWithoutTls,
+    mechanismUnknown: ({ context, event }) =>
+      event.type === 'cmd.AUTH' && !context.config.authMechanisms.includes(event.mechanism.toUpperCase()),
+    sizeTooLarge: ({ context, event }) => {
+      if (event.type !== 'cmd.MAIL') return false;
+      return (event.params.size ?? 0) > context.config.maxMessageSize;
+    },
+    utf8WithoutSmtputf8: ({ event }) => event.type === 'cmd.MAIL' && event.utf8 && !event.params.smtputf8,
+    recipientUtf8WithoutSmtputf8: ({ context, event }) =>
+      event.type === 'cmd.RCPT' && event.utf8 && !context.envelope?.params.smtputf8,
+    tooManyRecipients: ({ context }) =>
+      (context.envelope?.rcptTo.length ?? 0) >= context.config.maxRecipients,
+    relayDenied: ({ context, event }) =>
+      event.type === 'cmd.RCPT' &&
+      !isPostmaster(event.to) &&
+      !context.directory.isLocalDomain(domainOf(event.to)) &&
+      context.authenticatedAs === undefined &&
+      !context.config.openRelay,
+    unknownLocalUser: ({ context, event }) =>
+      event.type === 'cmd.RCPT' &&
+      !isPostmaster(event.to) &&
+      context.directory.isLocalDomain(domainOf(event.to)) &&
+      !context.directory.hasMailbox(event.to),
+    messageTooBig: ({ event }) => event.type === 'data.complete' && event.result.exceeded,
+    tooManyHops: ({ context, event }) =>
+      event.type === 'data.complete' && countReceived(event.result.bytes) > context.config.maxHops,
+    vrfyEnabled: ({ context }) => context.config.vrfy,
+    knownUser: ({ context, event }) =>
+      event.type === 'cmd.VRFY' && context.directory.hasMailbox(stripBrackets(event.arg)),
+    credentialsValid: ({ event }) => event.type === 'sasl.credentials' && event.valid,
+    tooManyErrors: ({ context }) => context.errors >= context.config.maxErrors,
+  },
+  actions: {
+    reply: emit((_, reply: Reply) => ({ type: 'out.reply' as const, reply })),
+    replyWith: emit(({ event }) => {
+      if (event.type !== 'cmd.INVALID' && event.type !== 'policy.verdict')
+        throw new Error('replyWith needs a reply');
+      return { type: 'out.reply' as const, reply: event.reply };
+    }),
+    greet: emit(({ context }) => ({
+      type: 'out.reply' as const,
+      reply: { code: 220, text: `${context.config.hostname} ${context.config.banner}` },
+    })),
+    close: emit({ type: 'out.close' as const }),
+    startTls: emit({ type: 'out.startTls' as const }),
+    countError: assign({ errors: ({ context }) => context.errors + 1 }),
+    violation: emit((_, v: { rule: string; message: string }) => ({ type: 'out.violation' as const, ...v })),
+    rememberHelo: assign({
+      heloName: ({ event }) =>
+        event.type === 'cmd.HELO' || event.type === 'cmd.EHLO' ? event.domain : undefined,
+      esmtp: ({ event }) => event.type === 'cmd.EHLO',
+      envelope: undefined,
+    }),
+    replyHelo: emit(({ context, event }) => ({
+      type: 'out.reply' as const,
+      reply: event.type === 'cmd.EHLO' ? ehloReply(context) : { code: 250, text: context.config.hostname },
+    })),
+    startEnvelope: assign({
+      envelope: ({ event }) =>
+        event.type === 'cmd.MAIL' ? { mailFrom: event.from, rcptTo: [], params: event.params } : undefined,
+    }),
+    addRecipient: assign({
+      envelope: ({ context, event }) =>
+        event.type === 'cmd.RCPT' && context.envelope
+          ? { ...context.envelope, rcptTo: [...context.envelope.rcptTo, event.to] }
+          : context.envelope,
+    }),
+    replyRcptDenied: emit(({ event }) => ({
+      type: 'out.reply' as const,
+      reply: ok(554, '5.7.1', `<${event.type === 'cmd.RCPT' ? event.to : ''}>: Relay access denied`),
+    })),
+    replyRcptUnknown: emit(({ event }) => ({
+      type: 'out.reply' as const,
+      reply: ok(
+        550,
+        '5.1.1',
+        `<${event.type === 'cmd.RCPT' ? event.to : ''}>: Recipient address rejected: User unknown in local recipient table`,
+      ),
+    })),
+    forgetEnvelope: assign({ envelope: undefined }),
+    forgetSession: assign({
+      heloName: undefined,
+      esmtp: false,
+      authenticatedAs: undefined,
+      envelope: undefined,
+    }),
+    rememberTls: assign({ tls: ({ event }) => (event.type === 'tls.established' ? event.info : undefined) }),
+    offerMessage: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'data.complete' || !context.envelope) return;
+      const queueId = context.queueId();
+      const received = formatReceived({
+        helo: context.heloName ?? '',
+        peerName: context.peer.hostname,
+        peerAddress: context.peer.address,
+        by: context.config.hostname,
+        esmtp: context.esmtp,
+        tls: context.tls !== undefined,
+        authenticated: context.authenticatedAs !== undefined,
+        utf8: context.envelope.params.smtputf8 === true,
+        queueId,
+        recipients: context.envelope.rcptTo,
+        date: context.now(),
+      });
+      enqueue.emit({
+        type: 'out.message',
+        message: {
+          envelope: context.envelope,
+          data: concatBytes([utf8Bytes(received), event.result.bytes]),
+          queueId,
+          helo: context.heloName ?? '',
+          peer: context.peer,
+          authenticatedAs: context.authenticatedAs,
+          tls: context.tls !== undefined,
+        },
+      });
+    }),
+    replyVrfy: emit(({ event }) => ({
+      type: 'out.reply' as const,
+      reply: ok(252, '2.0.0', event.type === 'cmd.VRFY' ? stripBrackets(event.arg) : ''),
+    })),
+    replyVrfyUnknown: emit(({ event }) => ({
+      type: 'out.reply' as const,
+      reply: ok(
+        550,
+        '5.1.1',
+        `<${event.type === 'cmd.VRFY' ? stripBrackets(event.arg) : ''}>: Recipient address rejected: User unknown in local recipient table`,
+      ),
+    })),
+    replyHelp: emit({
+      type: 'out.reply' as const,
+      reply: ok(214, '2.0.0', [
+        'Commands: HELO EHLO MAIL RCPT DATA RSET VRFY NOOP QUIT STARTTLS AUTH HELP',
+        'See RFC 5321 for their meaning',
+      ]),
+    }),
+    startSasl: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'cmd.AUTH') return;
+      const mechanism = startServerMechanism(event.mechanism, {
+        challengeNonce: context.nonce(),
+        hostname: context.config.hostname,
+      });
+      if (!mechanism) return enqueue.raise({ type: 'sasl.malformed', reason: 'unknown mechanism' });
+      enqueue.assign({ sasl: mechanism });
+      // RFC 4954 §4: no initial response means the server speaks first; "=" is an empty one.
+      if (event.initialResponse === undefined)
+        return enqueue.raise(saslOutcome(context, mechanism, mechanism.step(undefined)));
+      const decoded = decodeClientResponse(event.initialResponse, true);
+      enqueue.raise(
+        decoded.kind === 'data'
+          ? saslOutcome(context, mechanism, mechanism.step(decoded.data))
+          : { type: 'sasl.malformed', reason: 'cannot decode response' },
+      );
+    }),
+    stepSasl: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'sasl.response' || !context.sasl) return;
+      const decoded = decodeClientResponse(event.text);
+      if (decoded.kind === 'cancel') return enqueue.raise({ type: 'sasl.aborted' });
+      if (decoded.kind === 'bad-base64')
+        return enqueue.raise({ type: 'sasl.malformed', reason: 'cannot decode response' });
+      enqueue.raise(saslOutcome(context, context.sasl, context.sasl.step(decoded.data)));
+    }),
+    replyChallenge: emit(({ event }) => ({
+      type: 'out.reply' as const,
+      reply: { code: 334, text: event.type === 'sasl.challenge' ? event.data : '' },
+    })),
+    rememberUser: enqueueActions(({ event, enqueue }) => {
+      if (event.type !== 'sasl.credentials') return;
+      enqueue.assign({ authenticatedAs: event.user, sasl: undefined });
+      enqueue.emit({ type: 'out.authenticated', user: event.user });
+    }),
+    forgetSasl: assign({ sasl: undefined }),
+    replySaslMalformed: emit(({ event }) => ({
+      type: 'out.reply' as const,
+      reply: ok(501, '5.5.2', `Error: ${event.type === 'sasl.malformed' ? event.reason : 'bad response'}`),
+    })),
+  },
+}).createMachine({
+  id: 'smtpServer',
+  type: 'parallel',
+  // The 220 greeting opens the session once; after STARTTLS there is none (RFC 3207 §4.2).
+  entry: 'greet',
+  context: ({ input }) => ({
+    ...input,
+    tls: undefined,
+    heloName: undefined,
+    esmtp: false,
+    authenticatedAs: undefined,
+    envelope: undefined,
+    sasl: undefined,
+    errors: 0,
+  }),
+  states: {
+    protocol: {
+      initial: 'awaitingHelo',
+      // Commands every state that reads commands answers the same way.
+      on: {
+        'cmd.NOOP': { actions: { type: 'reply', params: ok(250, '2.0.0', 'Ok') } },
+        'cmd.HELP': { actions: 'replyHelp' },
+        'cmd.QUIT': {
+          target: '.closing',
+          actions: [{ type: 'reply', params: ok(221, '2.0.0', 'Bye') }, 'close'],
+        },
+        'cmd.VRFY': [
+          {
+            guard: not('vrfyEnabled'),
+            actions: { type: 'reply', params: ok(502, '5.5.1', 'VRFY command is disabled') },
+          },
+          { guard: 'knownUser', actions: 'replyVrfy' },
+          { actions: 'replyVrfyUnknown' },
+        ],
+        'cmd.EXPN': { actions: { type: 'reply', params: ok(502, '5.5.1', 'Error: EXPN is not available') } },
+        'cmd.UNKNOWN': {
+          actions: [
+            'countError',
+            { type: 'reply', params: ok(500, '5.5.2', 'Error: command not recognized') },
+          ],
+        },
+        'cmd.INVALID': { actions: ['countError', 'replyWith'] },
+        'line.tooLong': {
+          actions: ['countError', { type: 'reply', params: ok(500, '5.5.2', 'Error: line too long') }],
+        },
+        'cmd.*': {
+          actions: [
+            'countError',
+            { type: 'reply', params: ok(503, '5.5.1', 'Error: bad sequence of commands') },
+          ],
+        },
+        'net.closed': { target: '.closed' },
+        // Implicit TLS (port 465): secure from the start, nothing to reset.
+        'tls.established': { actions: 'rememberTls' },
+      },
+      states: {
+        awaitingHelo: {
+          tags: ['codec:command'],
+          always: hangUpOnErrors,
+          on: {
+            'cmd.HELO': { target: 'greeted', actions: ['rememberHelo', 'replyHelo'] },
+            'cmd.EHLO': { target: 'greeted', actions: ['rememberHelo', 'replyHelo'] },
+            'cmd.MAIL': {
+              actions: [
+                'countError',
+                { type: 'reply', params: ok(503, '5.5.1', 'Error: send HELO/EHLO first') },
+              ],
+            },
+            'cmd.AUTH': {
+              actions: [
+                'countError',
+                { type: 'reply', params: ok(503, '5.5.1', 'Error: send HELO/EHLO first') },
+              ],
+            },
+            'cmd.STARTTLS': {
+              actions: [
+                'countError',
+                { type: 'reply', params: ok(503, '5.5.1', 'Error: send HELO/EHLO first') },
+              ],
+            },
+            'cmd.RSET': { actions: { type: 'reply', params: ok(250, '2.0.0', 'Ok') } },
+          },
+        },
+        greeted: {
+          tags: ['codec:command'],
+          always: hangUpOnErrors,
+          on: {
+            'cmd.HELO': { actions: ['rememberHelo', 'replyHelo'] },
+            'cmd.EHLO': { actions: ['rememberHelo', 'replyHelo'] },
+            'cmd.RSET': { actions: { type: 'reply', params: ok(250, '2.0.0', 'Ok') } },
+            'cmd.STARTTLS': [
+              {
+                guard: 'isSecure',
+                actions: [
+                  'countError',
+                  { type: 'reply', params: ok(503, '5.5.1', 'Error: TLS already active') },
+                ],
+              },
+              {
+                guard: 'tlsOffered',
+                target: 'awaitingTls',
+                actions: [{ type: 'reply', params: ok(220, '2.0.0', 'Ready to start TLS') }, 'startTls'],
+              },
+              {
+                actions: [
+                  { type: 'reply', params: ok(454, '4.7.0', 'TLS not available due to local problem') },
+                ],
+              },
+            ],
+            'cmd.AUTH': [
+              {
+                guard: 'isAuthenticated',
+                actions: [
+                  'countError',
+                  { type: 'reply', params: ok(503, '5.5.1', 'Error: already authenticated') },
+                ],
+              },
+              {
+                guard: 'mechanismUnknown',
+                actions: [
+                  'countError',
+                  { type: 'reply', params: ok(504, '5.5.4', 'Unrecognized authentication type') },
+                ],
+              },
+              {
+                guard: 'authNeedsTls',
+                actions: [
+                  'countError',
+                  {
+                    type: 'reply',
+                    params: ok(538, '5.7.11', 'Encryption required for requested authentication mechanism'),
+                  },
+                ],
+              },
+              { target: 'authenticating', actions: 'startSasl' },
+            ],
+            'cmd.MAIL': [
+              {
+                guard: 'authRequired',
+                actions: [
+                  'countError',
+                  { type: 'reply', params: ok(530, '5.7.0', 'Authentication required') },
+                ],
+              },
+              {
+                guard: 'sizeTooLarge',
+                actions: [{ type: 'reply', params: ok(552, '5.3.4', 'Message size exceeds fixed limit') }],
+              },
+              {
+                guard: 'utf8WithoutSmtputf8',
+                actions: [
+                  'countError',
+                  {
+                    type: 'reply',
+                    params: ok(553, '5.6.7', 'Non-ASCII address needs the SMTPUTF8 parameter'),
+                  },
+                ],
+              },
+              {
+                target: 'mailTransaction',
+                actions: ['startEnvelope', { type: 'reply', params: ok(250, '2.1.0', 'Ok') }],
+              },
+            ],
+            'cmd.RCPT': {
+              actions: [
+                'countError',
+                { type: 'reply', params: ok(503, '5.5.1', 'Error: need MAIL command') },
+              ],
+            },
+            'cmd.DATA': {
+              actions: [
+                'countError',
+                { type: 'reply', params: ok(503, '5.5.1', 'Error: need MAIL command') },
+              ],
+            },
+          },
+        },
+        authenticating: {
+          tags: ['codec:sasl'],
+          on: {
+            'sasl.response': { actions: 'stepSasl' },
+            'sasl.challenge': { actions: 'replyChallenge' },
+            'sasl.credentials': [
+              {
+                guard: 'credentialsValid',
+                target: 'greeted',
+                actions: [
+                  'rememberUser',
+                  { type: 'reply', params: ok(235, '2.7.0', 'Authentication successful') },
+                ],
+              },
+              {
+                target: 'greeted',
+                actions: [
+                  'forgetSasl',
+                  'countError',
+                  { type: 'reply', params: ok(535, '5.7.8', 'Error: authentication failed') },
+                ],
+              },
+            ],
+            'sasl.aborted': {
+              target: 'greeted',
+              actions: ['forgetSasl', { type: 'reply', params: ok(501, '5.7.0', 'Authentication aborted') }],
+            },
+            'sasl.malformed': {
+              target: 'greeted',
+              actions: ['forgetSasl', 'countError', 'replySaslMalformed'],
+            },
+            'sasl.tooLong': {
+              target: 'greeted',
+              actions: [
+                'forgetSasl',
+                'countError',
+                { type: 'reply', params: ok(500, '5.5.6', 'Authentication exchange line is too long') },
+              ],
+            },
+          },
+        },
+        mailTransaction: {
+          initial: 'awaitingRecipients',
+          tags: ['codec:command'],
+          always: hangUpOnErrors,
+          on: {
+            'cmd.RSET': {
+              target: 'greeted',
+              actions: ['forgetEnvelope', { type: 'reply', params: ok(250, '2.0.0', 'Ok') }],
+            },
+            'cmd.HELO': { target: 'greeted', actions: ['rememberHelo', 'replyHelo'] },
+            'cmd.EHLO': { target: 'greeted', actions: ['rememberHelo', 'replyHelo'] },
+            'cmd.MAIL': {
+              actions: [
+                'countError',
+                { type: 'reply', params: ok(503, '5.5.1', 'Error: nested MAIL command') },
+              ],
+            },
+            'cmd.AUTH': {
+              actions: [
+                'countError',
+                { type: 'reply', params: ok(503, '5.5.1', 'Error: MAIL transaction in progress') },
+              ],
+            },
+            'cmd.STARTTLS': {
+              actions: [
+                'countError',
+                { type: 'reply', params: ok(503, '5.5.1', 'Error: MAIL transaction in progress') },
+              ],
+            },
+            'cmd.RCPT': [
+              {
+                guard: 'tooManyRecipients',
+                actions: [{ type: 'reply', params: ok(452, '4.5.3', 'Error: too many recipients') }],
+              },
+              {
+                guard: 'recipientUtf8WithoutSmtputf8',
+                actions: [
+                  'countError',
+                  {
+                    type: 'reply',
+                    params: ok(553, '5.6.7', 'Non-ASCII address needs the SMTPUTF8 parameter'),
+                  },
+                ],
+              },
+              { guard: 'relayDenied', actions: ['countError', 'replyRcptDenied'] },
+              { guard: 'unknownLocalUser', actions: ['countError', 'replyRcptUnknown'] },
+              {
+                target: '.hasRecipients',
+                actions: ['addRecipient', { type: 'reply', params: ok(250, '2.1.5', 'Ok') }],
+              },
+            ],
+          },
+          states: {
+            awaitingRecipients: {
+              on: {
+                'cmd.DATA': {
+                  actions: [
+                    'countError',
+                    { type: 'reply', params: ok(554, '5.5.1', 'Error: no valid recipients') },
+                  ],
+                },
+              },
+            },
+            hasRecipients: {
+              on: {
+                'cmd.DATA': {
+                  target: '#smtpServer.protocol.receivingData',
+                  actions: { type: 'reply', params: { code: 354, text: 'End data with <CR><LF>.<CR><LF>' } },
+                },
+              },
+            },
+          },
+        },
+        receivingData: {
+          tags: ['codec:data'],
+          on: {
+            'data.complete': [
+              {
+                guard: 'messageTooBig',
+                target: 'greeted',
+                actions: [
+                  'forgetEnvelope',
+                  { type: 'reply', params: ok(552, '5.3.4', 'Error: message file too big') },
+                ],
+              },
+              {
+                guard: 'tooManyHops',
+                target: 'greeted',
+                actions: [
+                  'forgetEnvelope',
+                  { type: 'reply', params: ok(554, '5.4.6', 'Too many hops: mail loop detected') },
+                ],
+              },
+              { target: 'processingMessage', actions: 'offerMessage' },
+            ],
+          },
+        },
+        processingMessage: {
+          tags: ['codec:paused'],
+          on: {
+            'policy.verdict': { target: 'greeted', actions: ['forgetEnvelope', 'replyWith'] },
+          },
+        },
+        awaitingTls: {
+          tags: ['codec:paused'],
+          on: {
+            'tls.established': { target: 'awaitingHelo', actions: ['rememberTls', 'forgetSession'] },
+          },
+        },
+        closing: {
+          tags: ['codec:paused'],
+        },
+        closed: { type: 'final' },
+      },
+    },
+    idleTimer: {
+      initial: 'running',
+      states: {
+        running: {
+          on: { 'net.activity': { target: 'running', reenter: true } },
+          after: {
+            idleTimeout: {
+              target: '#smtpServer.protocol.closing',
+              actions: [{ type: 'reply', params: ok(421, '4.4.2', 'Error: timeout exceeded') }, 'close'],
+            },
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Turns a mechanism's step into the machine's event, checking credentials against the directory. */
+function saslOutcome(context: Context, mechanism: SaslServerMechanism, step: SaslServerStep): SaslOutcome {
+  switch (step.kind) {
+    case 'challenge':
+      return { type: 'sasl.challenge', data: encodeChallenge(step.data) };
+    case 'failure':
+      return { type: 'sasl.credentials', user: '', valid: false };
+    case 'error':
+      return step.error === 'cancelled'
+        ? { type: 'sasl.aborted' }
+        : { type: 'sasl.malformed', reason: step.reason };
+    case 'credentials': {
+      const c = step.credentials;
+      const { directory } = context;
+      // Acting as someone else (a PLAIN authzid) needs rights nobody has here.
+      const asSelf = c.authzid === '' || c.authzid === c.username;
+      const valid =
+        asSelf &&
+        (c.mechanism === 'XOAUTH2'
+          ? directory.checkToken(c.username, c.token)
+          : c.mechanism === 'CRAM-MD5'
+            ? verifySecret(c, directory.secretOf(c.username) ?? '\u0000no secret')
+            : directory.checkPassword(c.username, c.password));
+      // XOAUTH2 reports the failure as a 334 error challenge the client acknowledges first.
+      if (!valid && c.mechanism === 'XOAUTH2') return saslOutcome(context, mechanism, mechanism.fail());
+      return { type: 'sasl.credentials', user: c.username, valid };
+    }
+  }
+}
+
+function ehloReply(context: Context): Reply {
+  const { config } = context;
+  const lines = [config.hostname, 'PIPELINING', `SIZE ${config.maxMessageSize}`];
+  if (config.vrfy) lines.push('VRFY');
+  if (config.offerStartTls && context.tls === undefined && !context.peer.implicitTls) lines.push('STARTTLS');
+  // Postfix `smtpd_tls_auth_only`: AUTH is not even offered before TLS.
+  if (context.tls !== undefined || config.allowAuthWithoutTls)
+    lines.push(`AUTH ${config.authMechanisms.join(' ')}`);
+  lines.push('ENHANCEDSTATUSCODES', '8BITMIME', 'SMTPUTF8');
+  return { code: 250, text: lines };
+}
+
+function domainOf(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at < 0 ? '' : address.slice(at + 1).toLowerCase();
+}
+
+function stripBrackets(arg: string): string {
+  const t = arg.trim();
+  return t.startsWith('<') && t.endsWith('>') ? t.slice(1, -1) : t;
+}
