@@ -17,3 +17,11 @@ export {
 } from './world/scenario.ts';
 export { PRESETS } from './world/presets/index.ts';
 export type { Host, Socket } from './net/network.ts';
+export type { Draft, SubmissionResult } from './agents/mua.ts';
+export type { StoredMessage, MailboxChange } from './store/mail-store.ts';
+export { SMTP_VERBS } from './smtp/commands.ts';
+export { parseReplyLine } from './smtp/replies.ts';
+export { explainReply, explainEnhanced, type ReplyExplanation } from './smtp/reply-codes.ts';
+export { plainResponse, loginResponse } from './auth/sasl.ts';
+export { base64Encode } from './core/bytes.ts';
+export { readHeaderSection, findField } from './mime/header-section.ts';

@@ -1,0 +1,85 @@
+/**
+ * `npm run bench`: prints figures, asserts nothing. Each figure names what it
+ * measured and how, so it can be compared with the targets in the README.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Scheduler } from '../simulators/net/scheduler.ts';
+import { World } from '../simulators/world/world.ts';
+import { PRESETS } from '../simulators/world/presets/index.ts';
+
+const only = new Set(process.argv.slice(2));
+const want = (name: string) => only.size === 0 || only.has(name);
+
+function line(label: string, value: string): void {
+  console.log(`${label.padEnd(58)} ${value}`);
+}
+
+function benchScheduler(): void {
+  const s = new Scheduler();
+  const n = 1_000_000;
+  let fired = 0;
+  for (let i = 0; i < n; i++) s.schedule((i * 7919) % 10_000, () => fired++);
+  const t0 = performance.now();
+  s.runUntilIdle();
+  const ms = performance.now() - t0;
+  line('kernel: scheduler events/s (1M random-time events)', `${Math.round((fired / ms) * 1000).toLocaleString('en')}`);
+}
+
+function benchPipeline(messages: number): void {
+  const world = new World(PRESETS.default);
+  const t0 = performance.now();
+  let delivered = 0;
+  const bob = world.account('bob@example.net')!;
+  for (let i = 0; i < messages; i++)
+    world.send('alice@example.com', { to: ['bob@example.net'], subject: `Message ${i}`, body: `Hello Bob, number ${i}.\n` });
+  world.runUntilIdle();
+  delivered = bob.inbox.messages.length;
+  const ms = performance.now() - t0;
+  line(
+    `pipeline: MUA→MSA→MTA→MX→MDA, no DKIM (${messages} msgs)`,
+    `${Math.round((delivered / ms) * 1000).toLocaleString('en')} msg/s (${delivered} delivered, ${world.trace.length.toLocaleString('en')} trace events)`,
+  );
+}
+
+async function benchBridge(): Promise<void> {
+  try {
+    const { benchSmtpBridge } = (await import('./smtp-bridge.ts')) as {
+      benchSmtpBridge: (o: { messages: number; connections: number }) => Promise<{ messagesPerSecond: number }>;
+    };
+    const r = await benchSmtpBridge({ messages: 3000, connections: 10 });
+    line('bridge: SMTP over loopback, 10 connections, 3000 msgs', `${Math.round(r.messagesPerSecond).toLocaleString('en')} msg/s (target ≥ 600)`);
+  } catch (e) {
+    line('bridge: SMTP over loopback', `not measured (${(e as Error).message})`);
+  }
+}
+
+function benchBundle(): void {
+  try {
+    execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'ignore' });
+  } catch {
+    line('app: first-load JavaScript', 'not measured (vite build failed)');
+    return;
+  }
+  const html = readFileSync('dist/index.html', 'utf8');
+  const entry = [...html.matchAll(/<script[^>]+src="\/([^"]+\.js)"/g), ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="\/([^"]+\.js)"/g)].map((m) => m[1]!);
+  let gz = 0;
+  for (const file of entry) gz += gzipSync(readFileSync(join('dist', file))).length;
+  let total = 0;
+  const walk = (dir: string) => {
+    for (const f of readdirSync(dir)) {
+      const p = join(dir, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (p.endsWith('.js')) total += gzipSync(readFileSync(p)).length;
+    }
+  };
+  walk('dist');
+  line('app: first-load JavaScript (gzip)', `${(gz / 1024).toFixed(1)} KB (target ≤ 300 KB); all JS ${(total / 1024).toFixed(1)} KB`);
+}
+
+if (want('kernel')) benchScheduler();
+if (want('pipeline')) benchPipeline(2000);
+if (want('bridge')) await benchBridge();
+if (want('bundle')) benchBundle();

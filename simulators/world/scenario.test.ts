@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { PRESETS } from './presets/index.ts';
+import { parseScenario, ScenarioError } from './scenario.ts';
+
+function problems(data: unknown): readonly { path: string; message: string }[] {
+  try {
+    parseScenario(data);
+    return [];
+  } catch (e) {
+    if (e instanceof ScenarioError) return e.problems;
+    throw e;
+  }
+}
+
+describe('parseScenario', () => {
+  it('accepts the default preset and fills in defaults', () => {
+    const s = parseScenario(PRESETS.default);
+    expect(s.hosts.map((h) => h.id)).toEqual(['alice-laptop', 'smtp.example.com', 'mx.example.net', 'bob-laptop', 'ns']);
+    expect(s.startTime).toBe('2026-11-29T09:00:00Z');
+    expect(s.network).toEqual({ defaultLatencyMs: 20, defaultJitterMs: 0 });
+  });
+
+  it('names the field of every problem', () => {
+    const bad = {
+      name: 'broken',
+      hosts: [
+        { id: 'a', addresses: ['192.0.2.300'] },
+        { id: 'a', addresses: ['192.0.2.1'], roles: ['mta', 'coffee'] },
+      ],
+      links: [{ between: ['a', 'zz'], latencyMs: -1 }],
+      dns: { server: 'ns', zones: [] },
+      users: [{ address: 'not-an-address', password: 'x', host: 'a' }],
+      extra: true,
+    };
+    expect(problems(bad).map((p) => p.path)).toEqual([
+      'hosts[0].addresses[0]',
+      'hosts[1].roles[1]',
+      'links[0].latencyMs',
+      'users[0].address',
+      '',
+    ]);
+  });
+
+  it('checks references between fields: unknown hosts, duplicates', () => {
+    const dup = {
+      name: 'refs',
+      hosts: [
+        { id: 'a', addresses: ['192.0.2.1'] },
+        { id: 'a', addresses: ['192.0.2.1'] },
+      ],
+      links: [{ between: ['a', 'b'], latencyMs: 5 }],
+      dns: { server: 'ns' },
+      users: [{ address: 'x@example.com', password: 'p', host: 'mx' }],
+    };
+    expect(problems(dup)).toEqual([
+      { path: 'hosts[1].id', message: "duplicate host 'a'" },
+      { path: 'hosts[1].addresses[0]', message: 'address 192.0.2.1 is used twice' },
+      { path: 'links[0].between[1]', message: "no host 'b' in hosts" },
+      { path: 'dns.server', message: "no host 'ns' in hosts" },
+      { path: 'users[0].host', message: "no host 'mx' in hosts" },
+    ]);
+  });
+
+  it('explains the problems in its message', () => {
+    expect(() => parseScenario({ name: 'x' })).toThrow(/hosts: /);
+  });
+});

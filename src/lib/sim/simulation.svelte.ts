@@ -1,0 +1,237 @@
+/**
+ * The one bridge between the engine and Svelte (STYLE.md §S6). A Simulation
+ * owns a World and shows it to components as reactive state: the virtual
+ * time, the trace, the network's hosts and links. Components read these and
+ * call the methods; they never touch the World.
+ *
+ * Playback lives here and only here: each animation frame runs the world for
+ * the wall time that passed times the speed, which is the one place where
+ * wall time becomes virtual time. State is published once per frame (or once
+ * per step), never once per trace event, so a busy world cannot flood Svelte.
+ */
+import {
+  PRESETS,
+  World,
+  type RRType,
+  type Scenario,
+  type ScenarioInput,
+  type TraceEvent,
+} from '../../../simulators/index.ts';
+import { normalizeName } from '../viz/dns-lookup.ts';
+
+/** Playback speeds offered, as multiples of real time. */
+export const SPEEDS = [0.1, 0.5, 1, 2, 10, 100] as const;
+/** One of {@link SPEEDS}. */
+export type Speed = (typeof SPEEDS)[number];
+
+/**
+ * How playback reads time. `wall`: virtual time advances by the wall time
+ * between frames × speed. `manual` (the `?clock=manual` test mode): each frame
+ * advances a fixed {@link FRAME_MS} × speed, whatever the wall clock did, so
+ * tests on a slow machine see the same virtual times and never need to sleep.
+ */
+export type ClockMode = 'wall' | 'manual';
+
+/** Virtual ms per frame in manual mode: one 60 Hz frame. */
+export const FRAME_MS = 1000 / 60;
+/** The longest wall-time gap one frame may turn into virtual time (a background tab must not jump minutes). */
+export const MAX_FRAME_MS = 100;
+/** How far the "Advance" control moves the clock. */
+export const ADVANCE_MS = 100;
+
+/** Schedules animation frames; injected so tests can drive frames by hand. */
+export interface FrameScheduler {
+  request(callback: (wallMs: number) => void): number;
+  cancel(handle: number): void;
+}
+
+/** Options for a simulation. */
+export interface SimulationOptions {
+  /** Overrides the scenario's seed. */
+  readonly seed?: string | number;
+  readonly clock?: ClockMode;
+  readonly frames?: FrameScheduler;
+}
+
+/** A host as the map shows it. */
+export interface HostView {
+  readonly id: string;
+  readonly addresses: readonly string[];
+  readonly isUp: boolean;
+}
+
+/** A link as the map shows it. */
+export interface LinkView {
+  readonly a: string;
+  readonly b: string;
+  readonly latencyMs: number;
+  readonly up: boolean;
+}
+
+const browserFrames: FrameScheduler = {
+  request: (callback) => requestAnimationFrame(callback),
+  cancel: (handle) => cancelAnimationFrame(handle),
+};
+
+/** Purpose recorded on lookups asked from the DNS panel. */
+export const PANEL_PURPOSE = 'asked in the DNS panel';
+
+/** A live world, as reactive state for the app. */
+export class Simulation {
+  readonly clock: ClockMode;
+  readonly #scenario: ScenarioInput;
+  readonly #seed: string | number | undefined;
+  readonly #frames: FrameScheduler;
+
+  #world!: World;
+  #unsubscribe: () => void = () => {};
+  #dirty = true;
+  #frame: number | undefined;
+  #lastWall: number | undefined;
+  /** Virtual ms owed by playback but not yet run: the clock moves in whole ms so times read cleanly. */
+  #carry = 0;
+
+  /** Virtual time, ms since the world started. */
+  now = $state(0);
+  /** Every trace event so far; replaced (never mutated) when events arrive. */
+  trace = $state.raw<readonly TraceEvent[]>([]);
+  /** Hosts and their state; replaced when the trace says something changed. */
+  hosts = $state.raw<readonly HostView[]>([]);
+  /** Links and their state; replaced like {@link hosts}. */
+  links = $state.raw<readonly LinkView[]>([]);
+  /** When the next scheduled event is due; undefined when nothing is scheduled. */
+  nextAt = $state<number | undefined>();
+  /** Whether playback is running. */
+  playing = $state(false);
+  /** Playback speed, a multiple of real time. */
+  speed = $state<Speed>(1);
+  /** Counts worlds: goes up on every reset, so views can forget positions in the old trace. */
+  epoch = $state(0);
+
+  constructor(scenario: ScenarioInput = PRESETS.default!, options: SimulationOptions = {}) {
+    this.#scenario = scenario;
+    this.#seed = options.seed;
+    this.clock = options.clock ?? 'wall';
+    this.#frames = options.frames ?? browserFrames;
+    this.#load();
+  }
+
+  /** The validated scenario (host labels, roles and sites, users). */
+  get scenario(): Scenario {
+    return this.#world.scenario;
+  }
+
+  /** Whether there is an event to step to. */
+  get canStep(): boolean {
+    return this.nextAt !== undefined;
+  }
+
+  /** Starts playback (optionally at a new speed). */
+  play(speed?: Speed): void {
+    if (speed !== undefined) this.speed = speed;
+    if (this.playing) return;
+    this.playing = true;
+    this.#lastWall = undefined;
+    this.#frame = this.#frames.request(this.#tick);
+  }
+
+  /** Stops playback; the clock stays where it is. */
+  pause(): void {
+    this.playing = false;
+    if (this.#frame !== undefined) this.#frames.cancel(this.#frame);
+    this.#frame = undefined;
+    this.#carry = 0;
+  }
+
+  /** Plays when paused, pauses when playing. */
+  toggle(): void {
+    if (this.playing) this.pause();
+    else this.play();
+  }
+
+  /** Runs the next scheduled event (the clock jumps to its time). Returns false when nothing is scheduled. */
+  step(): boolean {
+    const ran = this.#world.step();
+    this.#publish();
+    return ran;
+  }
+
+  /** Runs everything due in the next `duration` virtual ms; the clock moves by exactly that much. */
+  advance(duration: number = ADVANCE_MS): void {
+    this.#world.runFor(duration);
+    this.#publish();
+  }
+
+  /** Runs until nothing is scheduled (at most `maxEvents`, so a looping world cannot hang the page). */
+  runUntilIdle(maxEvents = 100_000): number {
+    const n = this.#world.runUntilIdle({ maxEvents });
+    this.#publish();
+    return n;
+  }
+
+  /** Starts the world again from the same scenario and seed, paused at time 0. */
+  reset(): void {
+    this.pause();
+    this.#load();
+  }
+
+  /**
+   * Asks the name server for `name`/`type` on behalf of host `from`, as a
+   * stub resolver on that host would. Returns the trace position of the
+   * `dns.query` event, by which the panel finds the answer later.
+   */
+  lookup(from: string, name: string, type: RRType): number {
+    const seq = this.#world.trace.length;
+    this.#world.lookup(from, { name: normalizeName(name), type }, PANEL_PURPOSE, () => {});
+    this.#publish();
+    return seq;
+  }
+
+  /** Stops playback and lets go of the world. */
+  destroy(): void {
+    this.pause();
+    this.#unsubscribe();
+  }
+
+  #load(): void {
+    this.#unsubscribe();
+    const world = new World(this.#scenario, this.#seed === undefined ? {} : { seed: this.#seed });
+    this.#world = world;
+    this.epoch++;
+    this.#carry = 0;
+    this.#unsubscribe = world.trace.subscribe(() => {
+      this.#dirty = true;
+    });
+    this.#dirty = true;
+    this.#publish();
+  }
+
+  /** Copies the world's state into the reactive fields: once per frame or action. */
+  #publish(): void {
+    const world = this.#world;
+    this.now = world.now;
+    this.nextAt = world.scheduler.nextAt();
+    if (!this.#dirty) return;
+    this.#dirty = false;
+    this.trace = world.trace.events.slice();
+    this.hosts = world.network.hosts.map((h) => ({ id: h.id, addresses: h.addresses, isUp: h.isUp }));
+    this.links = world.network.links.map((l) => ({ a: l.a, b: l.b, latencyMs: l.latencyMs, up: l.up }));
+  }
+
+  readonly #tick = (wallMs: number): void => {
+    if (!this.playing) return;
+    const elapsed =
+      this.clock === 'manual'
+        ? FRAME_MS
+        : this.#lastWall === undefined
+          ? 0
+          : Math.min(Math.max(0, wallMs - this.#lastWall), MAX_FRAME_MS);
+    this.#lastWall = wallMs;
+    this.#carry += elapsed * this.speed;
+    const whole = Math.floor(this.#carry);
+    this.#carry -= whole;
+    if (whole > 0) this.#world.runFor(whole);
+    this.#publish();
+    this.#frame = this.#frames.request(this.#tick);
+  };
+}
