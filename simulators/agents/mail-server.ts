@@ -130,12 +130,7 @@ export class MailServer {
   /** Puts an accepted message in the queue; returns the reply to the final dot. */
   #accept(role: SmtpPortRole, message: ReceivedMessage) {
     const data = role === 'submission' ? this.#completeSubmission(message) : message.data;
-    const id = this.queue.enqueue({
-      mailFrom: message.envelope.mailFrom,
-      rcptTo: message.envelope.rcptTo,
-      data,
-      id: message.queueId,
-    });
+    const id = message.queueId;
     traceAgent(this.env, this.host.id as HostId, role === 'submission' ? 'msa' : 'mta', 'accepted', {
       id,
       from: message.envelope.mailFrom || '<>',
@@ -143,6 +138,7 @@ export class MailServer {
       client: message.peer.address,
       ...(message.authenticatedAs ? { user: message.authenticatedAs } : {}),
     });
+    this.queue.enqueue({ mailFrom: message.envelope.mailFrom, rcptTo: message.envelope.rcptTo, data, id });
     return { code: 250, enhanced: '2.0.0', text: `Ok: queued as ${id}` };
   }
 

@@ -167,7 +167,8 @@ export class MtaQueue {
       this.#partDone(entry);
     }
     for (const [domain, recipients] of byDomain) this.#deliverRemote(entry, domain, recipients);
-    if (entry.outstanding === 0) this.#finishAttempt(entry);
+    // Nothing was pending (every recipient already settled): close the attempt here.
+    if (local.length === 0 && byDomain.size === 0) this.#finishAttempt(entry);
   }
 
   #deliverRemote(entry: QueueEntry, domain: string, recipients: QueueRecipient[]): void {

@@ -163,6 +163,7 @@ export const smtpServerMachine = setup({
   },
   guards: {
     isSecure: ({ context }) => context.tls !== undefined,
+    implicitTlsStarting: ({ context }) => context.peer.implicitTls && context.tls === undefined,
     tlsOffered: ({ context }) => context.config.offerStartTls && context.tls === undefined,
     authRequired: ({ context }) => context.config.requireAuth && context.authenticatedAs === undefined,
     isAuthenticated: ({ context }) => context.authenticatedAs !== undefined,
@@ -395,7 +396,7 @@ export const smtpServerMachine = setup({
         },
         'net.closed': { target: '.closed' },
         // Implicit TLS (port 465): secure from the start, nothing to reset.
-        'tls.established': { actions: 'rememberTls' },
+        'tls.established': { guard: 'implicitTlsStarting', actions: 'rememberTls' },
       },
       states: {
         awaitingHelo: {

@@ -16,7 +16,9 @@ const inbox = (world: World, address: string) =>
   world.account(address)!.inbox.messages.map((m) => bytesToLatin1(m.raw));
 
 const agentActions = (world: World, agent: string) =>
-  world.trace.events.flatMap((e) => (e.type === 'agent' && e.agent === agent ? [`${e.host} ${e.action}`] : []));
+  world.trace.events.flatMap((e) =>
+    e.type === 'agent' && e.agent === agent ? [`${e.host} ${e.action}`] : [],
+  );
 
 function withZone(origin: string, text: string, extra: Partial<ScenarioInput> = {}): ScenarioInput {
   const base = PRESETS.default!;
@@ -31,14 +33,23 @@ describe('the journey of an email', () => {
   it('delivers alice → bob through every hop, with the headers each hop adds', () => {
     const world = new World(PRESETS.default);
     const results: unknown[] = [];
-    world.send('alice@example.com', { to: ['bob@example.net'], subject: 'Lunch?', body: 'Noon at the usual place.\n' }, (r) =>
-      results.push(r),
+    world.send(
+      'alice@example.com',
+      { to: ['bob@example.net'], subject: 'Lunch?', body: 'Noon at the usual place.\n' },
+      (r) => results.push(r),
     );
     world.runUntilIdle();
-    expect(results).toMatchObject([{ ok: true, reply: expect.stringMatching(/^250 Ok: queued as [0-9A-F]{10}$/) }]);
+    expect(results).toMatchObject([
+      { ok: true, reply: expect.stringMatching(/^250 Ok: queued as [0-9A-F]{10}$/) },
+    ]);
     const [message] = inbox(world, 'bob@example.net');
     const header = message!.slice(0, message!.indexOf('\r\n\r\n'));
-    expect(header.split('\r\n').filter((l) => /^[A-Za-z-]+:/.test(l)).map((l) => l.slice(0, l.indexOf(':')))).toEqual([
+    expect(
+      header
+        .split('\r\n')
+        .filter((l) => /^[A-Za-z-]+:/.test(l))
+        .map((l) => l.slice(0, l.indexOf(':'))),
+    ).toEqual([
       'Return-Path',
       'Delivered-To',
       'Received',
@@ -55,16 +66,22 @@ describe('the journey of an email', () => {
     ]);
     expect(header).toContain('Return-Path: <alice@example.com>');
     // The MX names the relay from reverse DNS, and says TLS was used (RFC 3848).
-    expect(header).toMatch(/Received: from smtp\.example\.com \(smtp\.example\.com \[192\.0\.2\.25\]\)\r\n\tby mx\.example\.net \(Mailroom\) with ESMTPS id /);
-    expect(header).toMatch(/Received: from alice-laptop \(alice-laptop\.example\.com \[192\.0\.2\.10\]\)\r\n\tby smtp\.example\.com \(Mailroom\) with ESMTPSA id /);
+    expect(header).toMatch(
+      /Received: from smtp\.example\.com \(smtp\.example\.com \[192\.0\.2\.25\]\)\r\n\tby mx\.example\.net \(Mailroom\) with ESMTPS id /,
+    );
+    expect(header).toMatch(
+      /Received: from alice-laptop \(alice-laptop\.example\.com \[192\.0\.2\.10\]\)\r\n\tby smtp\.example\.com \(Mailroom\) with ESMTPSA id /,
+    );
     expect(message!.endsWith('\r\n\r\nNoon at the usual place.\r\n')).toBe(true);
+    // The relay hears 250 only after the MX has queued the message: the MX takes responsibility first.
     expect(agentActions(world, 'mta')).toEqual([
       'smtp.example.com queued',
-      'smtp.example.com delivered',
-      'smtp.example.com removed',
+      'mx.example.net accepted',
       'mx.example.net queued',
       'mx.example.net delivered',
       'mx.example.net removed',
+      'smtp.example.com delivered',
+      'smtp.example.com removed',
     ]);
   });
 
@@ -73,7 +90,8 @@ describe('the journey of an email', () => {
     world.send('alice@example.com', { to: ['bob@example.net'], subject: 'x', body: 'y' });
     world.runUntilIdle();
     const submission = world.trace.events.find(
-      (e): e is Extract<TraceEvent, { type: 'conn.connecting' }> => e.type === 'conn.connecting' && e.server.port === 587,
+      (e): e is Extract<TraceEvent, { type: 'conn.connecting' }> =>
+        e.type === 'conn.connecting' && e.server.port === 587,
     )!;
     const onIt = world.trace.events.filter((e) => 'conn' in e && e.conn === submission.conn);
     const tlsAt = onIt.findIndex((e) => e.type === 'tls.established');
@@ -81,7 +99,9 @@ describe('the journey of an email', () => {
     expect(tlsAt).toBeGreaterThan(0);
     expect(authAt).toBeGreaterThan(tlsAt);
     expect(onIt[authAt]).toMatchObject({ encrypted: true });
-    const plain = onIt.filter((e) => e.type === 'bytes' && !e.encrypted).map((e) => e.type === 'bytes' && bytesToLatin1(e.bytes));
+    const plain = onIt
+      .filter((e) => e.type === 'bytes' && !e.encrypted)
+      .map((e) => e.type === 'bytes' && bytesToLatin1(e.bytes));
     expect(plain.join('')).not.toContain('AUTH');
   });
 
@@ -90,7 +110,10 @@ describe('the journey of an email', () => {
     world.send('alice@example.com', { to: ['bob@example.net'], subject: 'x', body: 'y' });
     world.runUntilIdle();
     const batch = world.trace.events.find(
-      (e) => e.type === 'bytes' && e.from === 'smtp.example.com' && bytesToLatin1(e.bytes).startsWith('MAIL FROM:'),
+      (e) =>
+        e.type === 'bytes' &&
+        e.from === 'smtp.example.com' &&
+        bytesToLatin1(e.bytes).startsWith('MAIL FROM:'),
     );
     expect(batch && batch.type === 'bytes' && bytesToLatin1(batch.bytes)).toMatch(
       /^MAIL FROM:<alice@example\.com> SIZE=\d+\r\nRCPT TO:<bob@example\.net>\r\nDATA\r\n$/,
@@ -99,7 +122,11 @@ describe('the journey of an email', () => {
 
   it('bounces to alice when bob’s server refuses the recipient (RFC 3464)', () => {
     const world = new World(PRESETS.default);
-    world.send('alice@example.com', { to: ['nobody@example.net'], subject: 'Hello?', body: 'Anyone there?\n' });
+    world.send('alice@example.com', {
+      to: ['nobody@example.net'],
+      subject: 'Hello?',
+      body: 'Anyone there?\n',
+    });
     world.runUntilIdle();
     const [bounce] = inbox(world, 'alice@example.com');
     expect(bounce).toContain('Return-Path: <>');
@@ -116,15 +143,28 @@ describe('the journey of an email', () => {
   it('retries after a 4xx and delivers later, on the back-off schedule (RFC 5321 §4.5.4.1)', () => {
     const world = new World({
       ...PRESETS.default,
-      hosts: PRESETS.default!.hosts.map((h) => (h.id === 'mx.example.net' ? { ...h, smtp: { maxRecipients: 1 } } : h)),
-      users: [...PRESETS.default!.users!, { address: 'carol@example.net', password: 'c', host: 'mx.example.net' }],
+      hosts: PRESETS.default!.hosts.map((h) =>
+        h.id === 'mx.example.net' ? { ...h, smtp: { maxRecipients: 1 } } : h,
+      ),
+      users: [
+        ...PRESETS.default!.users!,
+        { address: 'carol@example.net', password: 'c', host: 'mx.example.net' },
+      ],
     });
-    world.send('alice@example.com', { to: ['bob@example.net', 'carol@example.net'], subject: 'x', body: 'y' });
+    world.send('alice@example.com', {
+      to: ['bob@example.net', 'carol@example.net'],
+      subject: 'x',
+      body: 'y',
+    });
     world.runUntilIdle();
     expect(inbox(world, 'bob@example.net')).toHaveLength(1);
     expect(inbox(world, 'carol@example.net')).toHaveLength(1);
     const mta = world.trace.events.filter((e) => e.type === 'agent' && e.host === 'smtp.example.com');
-    expect(mta.map((e) => e.type === 'agent' && `${e.action}${e.detail['to'] ? ` ${String(e.detail['to'])}` : ''}`)).toEqual([
+    expect(
+      mta.map(
+        (e) => e.type === 'agent' && `${e.action}${e.detail['to'] ? ` ${String(e.detail['to'])}` : ''}`,
+      ),
+    ).toEqual([
       'accepted bob@example.net,carol@example.net',
       'queued bob@example.net,carol@example.net',
       'delivered bob@example.net',
@@ -133,7 +173,9 @@ describe('the journey of an email', () => {
       'delivered carol@example.net',
       'removed',
     ]);
-    const retried = mta.find((e) => e.type === 'agent' && e.action === 'delivered' && e.detail['to'] === 'carol@example.net')!;
+    const retried = mta.find(
+      (e) => e.type === 'agent' && e.action === 'delivered' && e.detail['to'] === 'carol@example.net',
+    )!;
     expect(retried.at).toBeGreaterThan(300_000);
   });
 
@@ -189,7 +231,9 @@ describe('the journey of an email', () => {
     const world = new World({
       ...PRESETS.default,
       hosts: PRESETS.default!.hosts.map((h) =>
-        h.id === 'smtp.example.com' ? { ...h, mta: { minBackoffMs: 60_000, maxBackoffMs: 60_000, maxQueueLifetimeMs: 600_000 } } : h,
+        h.id === 'smtp.example.com'
+          ? { ...h, mta: { minBackoffMs: 60_000, maxBackoffMs: 60_000, maxQueueLifetimeMs: 600_000 } }
+          : h,
       ),
     });
     world.network.setHostUp(hostId('mx.example.net'), false);

@@ -15,7 +15,13 @@ function problems(data: unknown): readonly { path: string; message: string }[] {
 describe('parseScenario', () => {
   it('accepts the default preset and fills in defaults', () => {
     const s = parseScenario(PRESETS.default);
-    expect(s.hosts.map((h) => h.id)).toEqual(['alice-laptop', 'smtp.example.com', 'mx.example.net', 'bob-laptop', 'ns']);
+    expect(s.hosts.map((h) => h.id)).toEqual([
+      'alice-laptop',
+      'smtp.example.com',
+      'mx.example.net',
+      'bob-laptop',
+      'ns',
+    ]);
     expect(s.startTime).toBe('2026-11-29T09:00:00Z');
     expect(s.network).toEqual({ defaultLatencyMs: 20, defaultJitterMs: 0 });
   });

@@ -30,15 +30,18 @@ describe('World', () => {
       '587/submission',
       '465/submissions',
     ]);
-    expect([...world.zoneReports.values()].flatMap((r) => r.diagnostics.filter((d) => d.severity === 'error'))).toEqual(
-      [],
-    );
+    expect(
+      [...world.zoneReports.values()].flatMap((r) => r.diagnostics.filter((d) => d.severity === 'error')),
+    ).toEqual([]);
   });
 
   it('gives the same trace for the same scenario and seed, and a different one for another seed', () => {
     const a = new World(PRESETS.default, { seed: 7 });
     const b = new World(PRESETS.default, { seed: 7 });
-    const c = new World({ ...PRESETS.default, network: { defaultLatencyMs: 20, defaultJitterMs: 5 } }, { seed: 8 });
+    const c = new World(
+      { ...PRESETS.default, network: { defaultLatencyMs: 20, defaultJitterMs: 5 } },
+      { seed: 8 },
+    );
     busyRun(a);
     busyRun(b);
     busyRun(c);
@@ -51,12 +54,23 @@ describe('World', () => {
     const world = new World(PRESETS.default);
     const answers: unknown[] = [];
     world.lookup('mx.example.net', { name: 'example.net', type: 'MX' }, 'MX lookup', (a) => answers.push(a));
-    world.lookup('mx.example.net', { name: 'nowhere.example.net', type: 'A' }, 'test', (a) => answers.push(a.rcode));
+    world.lookup('mx.example.net', { name: 'nowhere.example.net', type: 'A' }, 'test', (a) =>
+      answers.push(a.rcode),
+    );
     world.runUntilIdle();
     expect(answers).toEqual([
       {
         rcode: 'NOERROR',
-        answers: [{ name: 'example.net', ttl: 3600, class: 'IN', type: 'MX', preference: 10, exchange: 'mx.example.net' }],
+        answers: [
+          {
+            name: 'example.net',
+            ttl: 3600,
+            class: 'IN',
+            type: 'MX',
+            preference: 10,
+            exchange: 'mx.example.net',
+          },
+        ],
       },
       'NXDOMAIN',
     ]);
@@ -73,7 +87,9 @@ describe('World', () => {
     const world = new World(PRESETS.default);
     const seen: string[] = [];
     world.resolver.fail('example.net', 'timeout');
-    world.lookup('mx.example.net', { name: 'example.net', type: 'MX' }, 'test', (a) => seen.push(`${world.now} ${a.rcode}`));
+    world.lookup('mx.example.net', { name: 'example.net', type: 'MX' }, 'test', (a) =>
+      seen.push(`${world.now} ${a.rcode}`),
+    );
     world.runUntilIdle();
     world.network.setHostUp(world.host('ns').id, false);
     const start = world.now;
@@ -86,7 +102,10 @@ describe('World', () => {
 
   it('applies an edited zone and reports its diagnostics with line numbers', () => {
     const world = new World(PRESETS.default);
-    const report = world.applyZone('example.net', '$TTL 300\n@ IN MX 5 mx2.example.net.\nbad IN A 999.1.1.1\n');
+    const report = world.applyZone(
+      'example.net',
+      '$TTL 300\n@ IN MX 5 mx2.example.net.\nbad IN A 999.1.1.1\n',
+    );
     expect(report.diagnostics.filter((d) => d.severity === 'error').map((d) => d.line)).toEqual([3]);
     expect(world.zones.query({ name: 'example.net', type: 'MX' }).answers).toMatchObject([
       { type: 'MX', preference: 5, exchange: 'mx2.example.net' },
