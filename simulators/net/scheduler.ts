@@ -72,7 +72,22 @@ export class Scheduler {
 
   /** Cancels a scheduled event; cancelling one that already ran is harmless. */
   cancel(id: TimerId): void {
-    if (this.#live.has(id)) this.#cancelled.add(id);
+    if (!this.#live.has(id)) return;
+    this.#cancelled.add(id);
+    // Idle timers are cancelled and re-armed on every input, so most entries
+    // far in the future are dead; compact before they dominate the heap.
+    if (this.#cancelled.size > 1024 && this.#cancelled.size * 2 > this.#heap.length) this.#compact();
+  }
+
+  #compact(): void {
+    const keep = this.#heap.filter((e) => !this.#cancelled.has(e.seq));
+    for (const id of this.#cancelled) this.#live.delete(id);
+    this.#cancelled.clear();
+    this.#heap.length = 0;
+    for (const e of keep) {
+      this.#live.delete(e.seq);
+      this.#push(e);
+    }
   }
 
   /** XState `Clock`: a timer on virtual time. */

@@ -21,7 +21,8 @@ export class Trace {
 
   /** Appends an event stamped with the current virtual time, tells listeners, and returns it. */
   append(body: TraceEventBody): TraceEvent {
-    const event = { ...body, seq: this.#events.length, at: this.#now() } as TraceEvent;
+    // Bodies are fresh literals from their callers, so stamping in place saves a copy per event.
+    const event = Object.assign(body, { seq: this.#events.length, at: this.#now() }) as TraceEvent;
     this.#events.push(event);
     for (const listener of this.#listeners) listener(event);
     return event;

@@ -1,8 +1,9 @@
 import type { CliCommand, CliIo } from './command.ts';
 import { checkZoneCommand } from './commands/check-zone.ts';
+import { serveCommand } from './commands/serve.ts';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [checkZoneCommand];
+export const COMMANDS: readonly CliCommand[] = [checkZoneCommand, serveCommand];
 
 const HELP = `mailroom — an interactive lab for SMTP, POP3, IMAP, SPF, DKIM and DMARC
 

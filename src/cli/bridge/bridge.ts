@@ -1,0 +1,344 @@
+/**
+ * The TCP bridge behind `mailroom serve`: a World run in real time, whose
+ * chosen host's SMTP servers are exposed on loopback TCP ports so that real
+ * clients (swaks, Python's smtplib, curl, Thunderbird) talk to the very
+ * sessions a learner sees in the app. Messages they submit are queued on the
+ * simulated host and delivered by the simulation: into the store when local,
+ * over the simulated network when not.
+ *
+ * Shape: one {@link ClockPump} keeps the virtual clock on wall time; one
+ * `node:net` server per port; one {@link TcpConnection} per accepted socket,
+ * driving a session from `MailServer.openSmtpSession`. The bridge's
+ * connections appear in `world.trace` like simulated ones (`b1`, `b2`, … from
+ * `bridge-client`).
+ *
+ * Policy for real clients: with no certificate, AUTH PLAIN/LOGIN are
+ * accepted in plain text and STARTTLS is not offered (loopback test clients
+ * must be able to log in); with one, STARTTLS is offered as the scenario
+ * says and `smtps` gives implicit TLS (RFC 8314).
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import type { SecureContext } from 'node:tls';
+import { hostId, port as asPort } from '../../../simulators/core/ids.ts';
+import type { SmtpPortRole } from '../../../simulators/agents/mail-server.ts';
+import type { SmtpServerAppEvent } from '../../../simulators/smtp/server-session.ts';
+import { PRESETS } from '../../../simulators/world/presets/index.ts';
+import { parseScenario, type Scenario } from '../../../simulators/world/scenario.ts';
+import { World } from '../../../simulators/world/world.ts';
+import { ClockPump } from './clock-pump.ts';
+import { MaildirWriter } from './maildir.ts';
+import { addUsers, BridgeSetupError, chooseBridgedHost, type BridgeUser } from './scenario-setup.ts';
+import { TcpConnection } from './tcp-driver.ts';
+import { TraceFileWriter } from './trace-file.ts';
+import { secureContextOf, type TlsMaterial } from './tls.ts';
+
+export { BridgeSetupError } from './scenario-setup.ts';
+
+/** The ports the bridge can open. */
+export type ListenerKind = 'smtp' | 'submission' | 'smtps';
+
+/** Options of {@link startBridge}. Ports: a number opens the port (0 = any free one); undefined leaves it closed. */
+export interface BridgeOptions {
+  /** Scenario data (validated here); default: the `default` preset. */
+  readonly scenario?: unknown;
+  readonly seed?: string | number;
+  /** The bridged host; see {@link chooseBridgedHost}. */
+  readonly host?: string;
+  readonly users?: readonly BridgeUser[];
+  /** Address to listen on; default 127.0.0.1. The caller decides whether a non-loopback one is allowed. */
+  readonly listen?: string;
+  readonly ports: { readonly [K in ListenerKind]?: number };
+  /** Certificate and key: enables STARTTLS and the smtps port. */
+  readonly tls?: TlsMaterial;
+  /** Simultaneous connections over all ports; default 100. */
+  readonly maxConnections?: number;
+  /** Append the trace to this file as JSON Lines. */
+  readonly traceFile?: string;
+  /** Mirror local deliveries into this directory. */
+  readonly maildir?: string;
+  /** Diagnostics (socket errors, session failures). */
+  readonly log?: (line: string) => void;
+  /** Also log every connection opening and closing. */
+  readonly logConnections?: boolean;
+  /**
+   * Virtual time 0 is the real time the bridge starts (so Date: and
+   * Received: are real), unless the scenario data sets `startTime`. Default true.
+   */
+  readonly realStartTime?: boolean;
+}
+
+/** One open port. */
+export interface BridgeListener {
+  readonly kind: ListenerKind;
+  /** e.g. `SMTP (MX, as mx.example.net:25)`. */
+  readonly label: string;
+  readonly address: string;
+  readonly port: number;
+  /** The port the bridged host's server has in the simulation. */
+  readonly simulatedPort: number;
+}
+
+/** A running bridge. */
+export interface Bridge {
+  readonly world: World;
+  /** The bridged host. */
+  readonly host: string;
+  readonly listeners: readonly BridgeListener[];
+  /** The real port of each open listener. */
+  readonly ports: { readonly [K in ListenerKind]?: number };
+  /** Ports asked for that the host's roles do not provide, with why. */
+  readonly skipped: readonly string[];
+  /** Whether real TLS is available (STARTTLS, smtps). */
+  readonly tls: boolean;
+  /** Connections open now. */
+  readonly connectionCount: number;
+  /** Resolves when every maildir write started so far is done. */
+  flushed(): Promise<void>;
+  /** Closes the listeners, ends every connection, stops the sessions, flushes the files. */
+  stop(): Promise<void>;
+}
+
+/** A problem starting the bridge at run time (a port in use): exit 1. */
+export class BridgeStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BridgeStartError';
+  }
+}
+
+const KINDS: Readonly<
+  Record<ListenerKind, { role: SmtpPortRole; simulatedPort: number; implicitTls: boolean; needs: string }>
+> = {
+  smtp: { role: 'mx', simulatedPort: 25, implicitTls: false, needs: 'mta' },
+  submission: { role: 'submission', simulatedPort: 587, implicitTls: false, needs: 'msa' },
+  smtps: { role: 'submission', simulatedPort: 465, implicitTls: true, needs: 'msa' },
+};
+
+/** The label printed for a listener. */
+function labelOf(kind: ListenerKind, host: string): string {
+  switch (kind) {
+    case 'smtp':
+      return `SMTP (MX, as ${host}:25)`;
+    case 'submission':
+      return 'Submission (MSA, AUTH required)';
+    case 'smtps':
+      return 'Submissions (MSA, implicit TLS)';
+  }
+}
+
+/** Loopback addresses: 127.0.0.0/8, ::1, localhost. */
+export function isLoopback(address: string): boolean {
+  const a = address.toLowerCase().replace(/^::ffff:/, '');
+  return a === 'localhost' || a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
+}
+
+/**
+ * The scenario the bridge builds its World from: validated, with the bridged
+ * host chosen and the users added. Throws ScenarioError or BridgeSetupError.
+ */
+export function prepareScenario(
+  data: unknown,
+  options: Pick<BridgeOptions, 'host' | 'users' | 'realStartTime'> & { readonly now?: number },
+): { scenario: Scenario; host: string } {
+  const parsed = parseScenario(data);
+  const host = chooseBridgedHost(parsed, options.host);
+  let scenario = addUsers(parsed, host, options.users ?? []);
+  const givesStart =
+    typeof data === 'object' && data !== null && (data as { startTime?: unknown }).startTime !== undefined;
+  if ((options.realStartTime ?? true) && !givesStart) {
+    const now = new Date(options.now ?? Date.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    scenario = { ...scenario, startTime: now };
+  }
+  return { scenario, host };
+}
+
+function listenError(e: NodeJS.ErrnoException, kind: ListenerKind, address: string, port: number): Error {
+  const where = `${address}:${port} (${kind})`;
+  const flag = `--${kind} PORT`;
+  switch (e.code) {
+    case 'EADDRINUSE':
+      return new BridgeStartError(
+        `cannot listen on ${where}: the port is already in use (another mailroom serve?); stop that program or choose another port with ${flag}`,
+      );
+    case 'EACCES':
+      return new BridgeStartError(
+        `cannot listen on ${where}: permission denied (ports below 1024 need privileges); choose a port above 1024 with ${flag}`,
+      );
+    case 'EADDRNOTAVAIL':
+      return new BridgeStartError(`cannot listen on ${where}: this machine has no such address`);
+    default:
+      return new BridgeStartError(`cannot listen on ${where}: ${e.message}`);
+  }
+}
+
+function listen(server: Server, kind: ListenerKind, address: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => reject(listenError(e, kind, address, port));
+    server.once('error', onError);
+    server.listen(port, address, () => {
+      server.removeListener('error', onError);
+      const bound = server.address();
+      resolve(typeof bound === 'object' && bound ? bound.port : port);
+    });
+  });
+}
+
+/** Builds the world, opens the ports and starts serving. */
+export async function startBridge(options: BridgeOptions): Promise<Bridge> {
+  const log = options.log ?? (() => {});
+  const { scenario, host } = prepareScenario(options.scenario ?? PRESETS.default, options);
+  const world = new World(scenario, options.seed === undefined ? {} : { seed: options.seed });
+  const server = world.mailServers.get(host);
+  if (!server) throw new BridgeSetupError(`host ${host} has no mail server in this world`);
+  const hostEntry = scenario.hosts.find((h) => h.id === host)!;
+  const serverAddress = hostEntry.addresses[0]!;
+  const listenAddress = options.listen ?? '127.0.0.1';
+  const maxConnections = options.maxConnections ?? 100;
+  const secureContext: SecureContext | undefined = options.tls ? secureContextOf(options.tls) : undefined;
+
+  const skipped: string[] = [];
+  const wanted = (Object.keys(KINDS) as ListenerKind[]).filter((kind) => {
+    if (options.ports[kind] === undefined) return false;
+    const { needs } = KINDS[kind];
+    if (kind === 'smtps' && !secureContext)
+      throw new BridgeSetupError(
+        'the smtps port needs TLS: add --tls-self-signed or --tls-cert FILE --tls-key FILE',
+      );
+    if (!hostEntry.roles.includes(needs as (typeof hostEntry.roles)[number])) {
+      skipped.push(`${kind}: ${host} has no ${needs} role`);
+      return false;
+    }
+    return true;
+  });
+  if (wanted.length === 0)
+    throw new BridgeSetupError(
+      `nothing to serve: ${skipped.length > 0 ? skipped.join('; ') : 'no port was asked for'}`,
+    );
+
+  const traceWriter = options.traceFile
+    ? await TraceFileWriter.open(options.traceFile, world.trace)
+    : undefined;
+  const maildir = options.maildir ? new MaildirWriter(options.maildir, log) : undefined;
+  maildir?.watch(world);
+
+  const pump = new ClockPump(world.scheduler, {
+    onError: (e) => log(`simulation: ${(e as Error)?.stack ?? String(e)}`),
+  });
+  const connections = new Set<TcpConnection<SmtpServerAppEvent>>();
+  let nextConnection = 1;
+  let stopping = false;
+
+  const accept = (kind: ListenerKind, socket: Socket) => {
+    const { role, simulatedPort, implicitTls } = KINDS[kind];
+    socket.on('error', () => {}); // Errors before the connection takes over are of no interest.
+    if (stopping) {
+      socket.destroy();
+      return;
+    }
+    const remoteAddress = (socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+    const remotePort = socket.remotePort ?? 0;
+    if (connections.size >= maxConnections) {
+      log(`refused a connection from ${remoteAddress}:${remotePort}: ${maxConnections} connections are open`);
+      // Postfix's answer when the process limit is reached; a TLS client could not read it.
+      if (implicitTls) socket.destroy();
+      else socket.end('421 4.7.0 Too many connections, try again later\r\n');
+      return;
+    }
+    const n = nextConnection++;
+    const config = server.smtpConfig(role);
+    const bridgedConfig = secureContext
+      ? config
+      : { ...config, allowAuthWithoutTls: true, offerStartTls: false };
+    const connection = new TcpConnection<SmtpServerAppEvent>({
+      number: n,
+      socket,
+      trace: world.trace,
+      client: {
+        host: hostId('bridge-client'),
+        address: remoteAddress,
+        port: asPort(Math.max(1, remotePort)),
+      },
+      server: { host: hostId(host), address: serverAddress, port: asPort(simulatedPort) },
+      protocol: 'smtp',
+      implicitTls,
+      secureContext,
+      openSession: () =>
+        server.openSmtpSession(
+          role,
+          {
+            address: remoteAddress,
+            implicitTls,
+            // What reverse DNS says of a loopback client on any real host.
+            ...(isLoopback(remoteAddress) ? { hostname: 'localhost' } : {}),
+          },
+          bridgedConfig,
+        ),
+      pump: () => pump.pump(),
+      log,
+      onClosed: (c) => {
+        connections.delete(c);
+        if (options.logConnections) log(`${c.id}: closed`);
+      },
+    });
+    connections.add(connection);
+    if (options.logConnections)
+      log(`${connection.id}: ${kind} connection from ${remoteAddress}:${remotePort}`);
+  };
+
+  const servers: Server[] = [];
+  const listeners: BridgeListener[] = [];
+  const ports: { [K in ListenerKind]?: number } = {};
+  try {
+    for (const kind of wanted) {
+      const tcp = createServer({ allowHalfOpen: true }, (socket) => accept(kind, socket));
+      servers.push(tcp);
+      const port = await listen(tcp, kind, listenAddress, options.ports[kind]!);
+      tcp.on('error', (e) => log(`${kind} listener: ${e.message}`));
+      ports[kind] = port;
+      listeners.push({
+        kind,
+        label: labelOf(kind, host),
+        address: listenAddress,
+        port,
+        simulatedPort: KINDS[kind].simulatedPort,
+      });
+    }
+  } catch (e) {
+    for (const tcp of servers) tcp.close();
+    pump.stop();
+    maildir?.close();
+    await traceWriter?.close();
+    throw e;
+  }
+
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    const closed = servers.map((tcp) => new Promise<void>((resolve) => tcp.close(() => resolve())));
+    for (const connection of connections) connection.shutdown(500);
+    const deadline = Date.now() + 1500;
+    while (connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 1000))]);
+    pump.pump();
+    pump.stop();
+    maildir?.close();
+    await maildir?.flushed();
+    await traceWriter?.close();
+  };
+
+  return {
+    world,
+    host,
+    listeners,
+    ports,
+    skipped,
+    tls: secureContext !== undefined,
+    get connectionCount() {
+      return connections.size;
+    },
+    flushed: async () => {
+      await maildir?.flushed();
+    },
+    stop,
+  };
+}
