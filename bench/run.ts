@@ -25,7 +25,10 @@ function benchScheduler(): void {
   const t0 = performance.now();
   s.runUntilIdle();
   const ms = performance.now() - t0;
-  line('kernel: scheduler events/s (1M random-time events)', `${Math.round((fired / ms) * 1000).toLocaleString('en')}`);
+  line(
+    'kernel: scheduler events/s (1M random-time events)',
+    `${Math.round((fired / ms) * 1000).toLocaleString('en')}`,
+  );
 }
 
 function benchPipeline(messages: number): void {
@@ -34,7 +37,11 @@ function benchPipeline(messages: number): void {
   let delivered = 0;
   const bob = world.account('bob@example.net')!;
   for (let i = 0; i < messages; i++)
-    world.send('alice@example.com', { to: ['bob@example.net'], subject: `Message ${i}`, body: `Hello Bob, number ${i}.\n` });
+    world.send('alice@example.com', {
+      to: ['bob@example.net'],
+      subject: `Message ${i}`,
+      body: `Hello Bob, number ${i}.\n`,
+    });
   world.runUntilIdle();
   delivered = bob.inbox.messages.length;
   const ms = performance.now() - t0;
@@ -47,10 +54,16 @@ function benchPipeline(messages: number): void {
 async function benchBridge(): Promise<void> {
   try {
     const { benchSmtpBridge } = (await import('./smtp-bridge.ts')) as {
-      benchSmtpBridge: (o: { messages: number; connections: number }) => Promise<{ messagesPerSecond: number }>;
+      benchSmtpBridge: (o: {
+        messages: number;
+        connections: number;
+      }) => Promise<{ messagesPerSecond: number }>;
     };
     const r = await benchSmtpBridge({ messages: 3000, connections: 10 });
-    line('bridge: SMTP over loopback, 10 connections, 3000 msgs', `${Math.round(r.messagesPerSecond).toLocaleString('en')} msg/s (target ≥ 600)`);
+    line(
+      'bridge: SMTP over loopback, 10 connections, 3000 msgs',
+      `${Math.round(r.messagesPerSecond).toLocaleString('en')} msg/s (target ≥ 600)`,
+    );
   } catch (e) {
     line('bridge: SMTP over loopback', `not measured (${(e as Error).message})`);
   }
@@ -64,7 +77,10 @@ function benchBundle(): void {
     return;
   }
   const html = readFileSync('dist/index.html', 'utf8');
-  const entry = [...html.matchAll(/<script[^>]+src="\/([^"]+\.js)"/g), ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="\/([^"]+\.js)"/g)].map((m) => m[1]!);
+  const entry = [
+    ...html.matchAll(/<script[^>]+src="\/([^"]+\.js)"/g),
+    ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="\/([^"]+\.js)"/g),
+  ].map((m) => m[1]!);
   let gz = 0;
   for (const file of entry) gz += gzipSync(readFileSync(join('dist', file))).length;
   let total = 0;
@@ -76,7 +92,10 @@ function benchBundle(): void {
     }
   };
   walk('dist');
-  line('app: first-load JavaScript (gzip)', `${(gz / 1024).toFixed(1)} KB (target ≤ 300 KB); all JS ${(total / 1024).toFixed(1)} KB`);
+  line(
+    'app: first-load JavaScript (gzip)',
+    `${(gz / 1024).toFixed(1)} KB (target ≤ 300 KB); all JS ${(total / 1024).toFixed(1)} KB`,
+  );
 }
 
 if (want('kernel')) benchScheduler();
