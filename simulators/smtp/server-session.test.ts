@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { base64Encode, bytesToLatin1, latin1Bytes, utf8Bytes } from '../core/bytes.ts';
 import { Scheduler } from '../net/scheduler.ts';
@@ -311,5 +312,45 @@ describe('SmtpServerSession', () => {
     expect(s.sayUtf8('MAIL FROM:<jösé@example.com>\r\n')[0]).toMatch(/^553 5\.6\.7 /);
     expect(s.sayUtf8('MAIL FROM:<jösé@example.com> SMTPUTF8\r\n')).toEqual(['250 2.1.0 Ok']);
     expect(s.sayUtf8('RCPT TO:<bøb@example.org>\r\n')).toEqual(['250 2.1.5 Ok']);
+  });
+});
+
+describe('SmtpServerSession under hostile input', () => {
+  it('never throws on random bytes and answers only with well-formed replies', () => {
+    const reply = /^\d{3}[ -]/;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.uint8Array({ maxLength: 300 }),
+            fc
+              .constantFrom(
+                'EHLO x\r\n',
+                'MAIL FROM:<a@example.com>\r\n',
+                'RCPT TO:<bob@example.net>\r\n',
+                'DATA\r\n',
+                '.\r\n',
+                'AUTH PLAIN\r\n',
+                'STARTTLS\r\n',
+                'RSET\r\n',
+                '\r\n',
+              )
+              .map((t) => latin1Bytes(t)),
+          ),
+          { maxLength: 30 },
+        ),
+        (chunks) => {
+          const s = server({ allowAuthWithoutTls: true });
+          const lines: string[] = [];
+          for (const chunk of chunks) {
+            s.session.receive(chunk);
+            lines.push(...s.take());
+          }
+          s.session.receiveEnd();
+          return lines.every((line) => reply.test(line));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
