@@ -56,6 +56,12 @@ interface QueueRecipient {
   lastFailure: FailedRecipient | undefined;
 }
 
+/** The recipients of one entry that go to one domain. */
+interface DomainPart {
+  readonly entry: QueueEntry;
+  readonly recipients: readonly QueueRecipient[];
+}
+
 /** A message in the queue. */
 export interface QueueEntry {
   readonly id: string;
@@ -84,6 +90,8 @@ export interface MtaQueueOptions {
 /** The outbound queue of one host. */
 export class MtaQueue {
   readonly #entries = new Map<string, QueueEntry>();
+  /** Parts waiting for this instant's delivery run, by domain. */
+  readonly #byDomain = new Map<string, DomainPart[]>();
   readonly #random;
 
   constructor(
@@ -166,40 +174,59 @@ export class MtaQueue {
       }
       this.#partDone(entry);
     }
-    for (const [domain, recipients] of byDomain) this.#deliverRemote(entry, domain, recipients);
+    for (const [domain, recipients] of byDomain) this.#queueForDomain(domain, { entry, recipients });
     // Nothing was pending (every recipient already settled): close the attempt here.
     if (local.length === 0 && byDomain.size === 0) this.#finishAttempt(entry);
   }
 
-  #deliverRemote(entry: QueueEntry, domain: string, recipients: QueueRecipient[]): void {
-    const deferAll = (status: string, diagnostic: string) => {
-      for (const r of recipients) this.#failed(entry, r, { address: r.address, status, diagnostic }, true);
+  /**
+   * Parts due for one domain in the same instant travel together: one MX
+   * lookup, one connection, several transactions (Postfix reuses a
+   * connection the same way).
+   */
+  #queueForDomain(domain: string, part: DomainPart): void {
+    const waiting = this.#byDomain.get(domain);
+    if (waiting) {
+      waiting.push(part);
+      return;
+    }
+    this.#byDomain.set(domain, [part]);
+    this.env.scheduler.schedule(
+      0,
+      () => {
+        const batch = this.#byDomain.get(domain) ?? [];
+        this.#byDomain.delete(domain);
+        this.#deliverRemote(domain, batch);
+      },
+      `deliver to ${domain}`,
+    );
+  }
+
+  /** Settles every recipient of a batch the same way, e.g. when the domain has no MX that answers. */
+  #settleBatch(batch: readonly DomainPart[], status: string, diagnostic: string, temporary: boolean): void {
+    for (const { entry, recipients } of batch) {
+      for (const r of recipients)
+        this.#failed(entry, r, { address: r.address, status, diagnostic }, temporary);
       this.#partDone(entry);
-    };
-    const bounceAll = (status: string, diagnostic: string) => {
-      for (const r of recipients) this.#failed(entry, r, { address: r.address, status, diagnostic }, false);
-      this.#partDone(entry);
-    };
+    }
+  }
+
+  #deliverRemote(domain: string, batch: readonly DomainPart[]): void {
     this.env.dns.lookup(this.host.id, { name: domain, type: 'MX' }, `MX lookup for ${domain}`, (answer) => {
+      const notFound = `Host or domain name not found. Name service error for name=${domain} type=MX`;
       if (answer.rcode === 'NXDOMAIN')
-        return bounceAll(
-          '5.4.4',
-          `Host or domain name not found. Name service error for name=${domain} type=MX: Host not found`,
-        );
+        return this.#settleBatch(batch, '5.4.4', `${notFound}: Host not found`, false);
       if (answer.rcode !== 'NOERROR')
-        return deferAll(
-          '4.4.3',
-          `Host or domain name not found. Name service error for name=${domain} type=MX: ${answer.rcode}`,
-        );
+        return this.#settleBatch(batch, '4.4.3', `${notFound}: ${answer.rcode}`, true);
       const mxs = answer.answers.filter(
         (rr): rr is Extract<ResourceRecord, { type: 'MX' }> => rr.type === 'MX',
       );
       // RFC 7505 §3: a single MX with preference 0 and exchange "." says the domain takes no mail.
       if (mxs.length === 1 && mxs[0]!.exchange === '')
-        return bounceAll('5.1.10', `Domain ${domain} does not accept mail (nullMX)`);
+        return this.#settleBatch(batch, '5.1.10', `Domain ${domain} does not accept mail (nullMX)`, false);
       // RFC 5321 §5.1: no MX → the domain itself is the implicit MX.
       const exchanges = mxs.length === 0 ? [domain] : this.#orderMx(mxs);
-      this.#tryExchanges(entry, recipients, exchanges, [], deferAll);
+      this.#tryExchanges(domain, batch, exchanges, []);
     });
   }
 
@@ -211,15 +238,15 @@ export class MtaQueue {
   }
 
   #tryExchanges(
-    entry: QueueEntry,
-    recipients: QueueRecipient[],
+    domain: string,
+    batch: readonly DomainPart[],
     exchanges: readonly string[],
     errors: string[],
-    deferAll: (status: string, diagnostic: string) => void,
   ): void {
     const [exchange, ...rest] = exchanges;
-    if (exchange === undefined) return deferAll('4.4.1', errors.join('; ') || 'no MX host could be reached');
-    const next = (error: string) => this.#tryExchanges(entry, recipients, rest, [...errors, error], deferAll);
+    if (exchange === undefined)
+      return this.#settleBatch(batch, '4.4.1', errors.join('; ') || 'no MX host could be reached', true);
+    const next = (error: string) => this.#tryExchanges(domain, batch, rest, [...errors, error]);
     this.env.dns.lookup(
       this.host.id,
       { name: exchange, type: 'A' },
@@ -228,15 +255,14 @@ export class MtaQueue {
         const address = answer.answers.find((rr) => rr.type === 'A');
         if (!address || address.type !== 'A') return next(`${exchange}: no address record (${answer.rcode})`);
         if (this.host.addresses.includes(address.address))
-          return next(`mail for ${domainOf(recipients[0]!.address)} loops back to myself`);
-        this.#connect(entry, recipients, exchange, address.address, next);
+          return next(`mail for ${domain} loops back to myself`);
+        this.#connect(batch, exchange, address.address, next);
       },
     );
   }
 
   #connect(
-    entry: QueueEntry,
-    recipients: QueueRecipient[],
+    batch: readonly DomainPart[],
     exchange: string,
     address: string,
     next: (error: string) => void,
@@ -259,34 +285,36 @@ export class MtaQueue {
             },
             this.env.scheduler,
           );
-          let answered = false;
+          const unanswered = new Map(batch.map((part) => [part.entry.id, part]));
           this.env.driver.attach(socket, session, {
             protocol: 'smtp',
             onEvent: (event: SmtpClientAppEvent) => {
               if (event.type !== 'result') return;
-              answered = true;
-              this.#results(entry, recipients, remote, event.recipients);
+              const part = unanswered.get(event.messageId);
+              if (!part) return;
+              unanswered.delete(event.messageId);
+              this.#results(part, remote, event.recipients);
             },
+            // The client reports every message before it ends; this guards the invariant anyway.
             onEnd: () => {
-              if (!answered) {
-                for (const r of recipients)
-                  this.#failed(
-                    entry,
-                    r,
-                    { address: r.address, status: '4.4.2', remoteMta: remote, diagnostic: 'lost connection' },
-                    true,
-                  );
-                this.#partDone(entry);
-              }
+              for (const part of unanswered.values())
+                this.#results(part, remote, [
+                  ...part.recipients.map((r) => ({
+                    address: r.address,
+                    reply: { code: 451, enhanced: '4.4.2', text: 'lost connection' },
+                  })),
+                ]);
+              unanswered.clear();
             },
           });
-          session.send({
-            id: entry.id,
-            mailFrom: entry.mailFrom,
-            rcptTo: recipients.map((r) => r.address),
-            data: entry.data,
-            utf8: needsUtf8(entry, recipients),
-          });
+          for (const { entry, recipients } of batch)
+            session.send({
+              id: entry.id,
+              mailFrom: entry.mailFrom,
+              rcptTo: recipients.map((r) => r.address),
+              data: entry.data,
+              utf8: needsUtf8(entry, recipients),
+            });
           session.quit();
         },
       },
@@ -294,8 +322,7 @@ export class MtaQueue {
   }
 
   #results(
-    entry: QueueEntry,
-    recipients: QueueRecipient[],
+    { entry, recipients }: DomainPart,
     remote: string,
     replies: readonly { address: string; reply: Reply }[],
   ): void {

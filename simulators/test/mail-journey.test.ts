@@ -245,3 +245,23 @@ describe('the journey of an email', () => {
     expect(world.mailServers.get('smtp.example.com')!.queue.entries).toEqual([]);
   });
 });
+
+describe('the MTA queue', () => {
+  it('carries several queued messages for one domain over one connection (RFC 5321 §4.1.4)', () => {
+    const world = new World(PRESETS.default);
+    // Three submissions that reach the queue in the same instant.
+    for (let i = 0; i < 3; i++)
+      world.send('alice@example.com', { to: ['bob@example.net'], subject: `n${i}`, body: 'x' });
+    world.runUntilIdle();
+    expect(inbox(world, 'bob@example.net')).toHaveLength(3);
+    const relays = world.trace.events.filter(
+      (e) => e.type === 'conn.connecting' && e.client.host === 'smtp.example.com' && e.server.port === 25,
+    );
+    expect(relays).toHaveLength(1);
+    const mailFroms = world.trace.events.filter(
+      (e) =>
+        e.type === 'bytes' && e.from === 'smtp.example.com' && bytesToLatin1(e.bytes).startsWith('MAIL FROM'),
+    );
+    expect(mailFroms).toHaveLength(3);
+  });
+});
