@@ -59,6 +59,7 @@ export class MailServer {
   readonly queue: MtaQueue;
   readonly localDomains: Set<string>;
   readonly #nonces;
+  readonly #connectionTimes = new Map<string, number[]>();
 
   constructor(
     readonly env: AgentEnv,
@@ -110,8 +111,10 @@ export class MailServer {
 
   /** Creates a server session for a client at `peer`; the caller drives it (driver or bridge). */
   openSmtpSession(role: SmtpPortRole, peer: SmtpPeer, config = this.smtpConfig(role)): OpenedSmtpSession {
+    const refusal = this.#overRateLimit(peer.address, config.connectionRateLimit);
     const session: SmtpServerSession = new SmtpServerSession(
       {
+        ...(refusal ? { refusal } : {}),
         config,
         directory: this.directory,
         peer,
@@ -158,6 +161,22 @@ export class MailServer {
       utf8Bytes(added.join('\r\n') + '\r\n'),
       message.data.subarray(at),
     ]);
+  }
+
+  /** Postfix's anvil: counts each client's connections over the last minute of virtual time. */
+  #overRateLimit(address: string, perMinute: number) {
+    if (perMinute <= 0) return undefined;
+    const now = this.env.scheduler.now;
+    const recent = (this.#connectionTimes.get(address) ?? []).filter((t) => now - t < 60_000);
+    recent.push(now);
+    this.#connectionTimes.set(address, recent);
+    if (recent.length <= perMinute) return undefined;
+    traceAgent(this.env, this.host.id as HostId, 'mta', 'rate limited', { client: address, perMinute });
+    return {
+      code: 421,
+      enhanced: '4.7.0',
+      text: `${this.host.id} Error: too many connections from ${address}`,
+    };
   }
 
   /** RFC 5321 §4.5.1: postmaster@ a local domain must reach someone; here, the domain's first account. */

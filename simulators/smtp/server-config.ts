@@ -53,6 +53,12 @@ export interface SmtpServerConfig {
   readonly lenientEndOfData: boolean;
   /** VRFY answers 252 for existing users (Postfix default) instead of 502. */
   readonly vrfy: boolean;
+  /**
+   * Connections one client address may open per minute; beyond it the
+   * greeting is `421 4.7.0` (Postfix `smtpd_client_connection_rate_limit`,
+   * off by default: 0).
+   */
+  readonly connectionRateLimit: number;
 }
 
 /** Defaults modelled on a stock Postfix. */
@@ -70,6 +76,7 @@ export const DEFAULT_SMTP_SERVER_CONFIG: Omit<SmtpServerConfig, 'hostname' | 'ro
   openRelay: false,
   lenientEndOfData: false,
   vrfy: true,
+  connectionRateLimit: 0,
 };
 
 /** What the server knows about the client of one session. */

@@ -354,3 +354,34 @@ describe('SmtpServerSession under hostile input', () => {
     );
   });
 });
+
+describe('SmtpServerSession refusing a client', () => {
+  it('greets with the refusal instead of 220 and closes (RFC 5321 §3.1)', () => {
+    const clock = new Scheduler();
+    const session = new SmtpServerSession(
+      {
+        config: { ...DEFAULT_SMTP_SERVER_CONFIG, hostname: 'mx.example.net', role: 'mx' },
+        directory,
+        peer: { address: '192.0.2.1', implicitTls: false },
+        now: () => 0,
+        queueId: () => 'Q',
+        nonce: () => 'n',
+        refusal: {
+          code: 421,
+          enhanced: '4.7.0',
+          text: 'mx.example.net Error: too many connections from 192.0.2.1',
+        },
+      },
+      clock,
+    );
+    const outputs = [];
+    for (let out = session.poll(); out; out = session.poll())
+      outputs.push(out.kind === 'transmit' ? bytesToLatin1(out.bytes) : out.kind);
+    expect(outputs).toEqual([
+      '421 4.7.0 mx.example.net Error: too many connections from 192.0.2.1\r\n',
+      'close',
+      'state',
+    ]);
+    expect(session.state).toBe('closing');
+  });
+});

@@ -126,6 +126,11 @@ export interface SmtpServerInput {
   readonly queueId: () => string;
   /** The unique part of a CRAM-MD5 challenge, `random.time` (RFC 2195 §2). */
   readonly nonce: () => string;
+  /**
+   * Refuse this client at once with this reply instead of the 220 greeting
+   * (RFC 5321 §3.1: a 554 or 421 greeting), e.g. over a rate limit.
+   */
+  readonly refusal?: Reply;
 }
 
 interface Context extends SmtpServerInput {
@@ -163,6 +168,7 @@ export const smtpServerMachine = setup({
   },
   guards: {
     isSecure: ({ context }) => context.tls !== undefined,
+    refusing: ({ context }) => context.refusal !== undefined,
     implicitTlsStarting: ({ context }) => context.peer.implicitTls && context.tls === undefined,
     tlsOffered: ({ context }) => context.config.offerStartTls && context.tls === undefined,
     authRequired: ({ context }) => context.config.requireAuth && context.authenticatedAs === undefined,
@@ -208,7 +214,7 @@ export const smtpServerMachine = setup({
     }),
     greet: emit(({ context }) => ({
       type: 'out.reply' as const,
-      reply: { code: 220, text: `${context.config.hostname} ${context.config.banner}` },
+      reply: context.refusal ?? { code: 220, text: `${context.config.hostname} ${context.config.banner}` },
     })),
     close: emit({ type: 'out.close' as const }),
     startTls: emit({ type: 'out.startTls' as const }),
@@ -401,7 +407,7 @@ export const smtpServerMachine = setup({
       states: {
         awaitingHelo: {
           tags: ['codec:command'],
-          always: hangUpOnErrors,
+          always: [{ guard: 'refusing', target: 'closing', actions: 'close' }, hangUpOnErrors],
           on: {
             'cmd.HELO': { target: 'greeted', actions: ['rememberHelo', 'replyHelo'] },
             'cmd.EHLO': { target: 'greeted', actions: ['rememberHelo', 'replyHelo'] },

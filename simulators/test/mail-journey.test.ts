@@ -265,3 +265,27 @@ describe('the MTA queue', () => {
     expect(mailFroms).toHaveLength(3);
   });
 });
+
+describe('rate limiting', () => {
+  it('answers 421 4.7.0 to a client over its connection rate (Postfix anvil)', () => {
+    const world = new World({
+      ...PRESETS.default,
+      hosts: PRESETS.default!.hosts.map((h) =>
+        h.id === 'mx.example.net' ? { ...h, smtp: { connectionRateLimit: 1 } } : h,
+      ),
+    });
+    const greetings: string[] = [];
+    for (let i = 0; i < 2; i++)
+      world
+        .host('bob-laptop')
+        .connect(
+          { address: '198.51.100.25', port: 25 },
+          { data: (bytes) => greetings.push(bytesToLatin1(bytes).trim()) },
+        );
+    world.runFor(1_000);
+    expect(greetings).toEqual([
+      '220 mx.example.net ESMTP Mailroom',
+      '421 4.7.0 mx.example.net Error: too many connections from 198.51.100.10',
+    ]);
+  });
+});

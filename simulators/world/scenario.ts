@@ -43,6 +43,8 @@ const smtpSettings = z
     /** End DATA at bare-LF dots too: the SMTP smuggling lesson's vulnerable receiver. */
     lenientEndOfData: z.boolean().optional(),
     vrfy: z.boolean().optional(),
+    /** Connections per client address per minute before 421 (0 = no limit). */
+    connectionRateLimit: z.number().int().min(0).max(100_000).optional(),
   })
   .strict();
 
