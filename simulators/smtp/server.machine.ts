@@ -27,121 +27,27 @@
  */
 import { assign, emit, enqueueActions, not, setup } from 'xstate';
 import { concatBytes, utf8Bytes } from '../core/bytes.ts';
-import type { TlsInfo } from '../core/session.ts';
 import { countReceived, formatReceived } from './received.ts';
 import { isPostmaster } from './commands.ts';
-import {
-  decodeClientResponse,
-  encodeChallenge,
-  startServerMechanism,
-  verifySecret,
-  type SaslServerMechanism,
-  type SaslServerStep,
-} from '../auth/sasl.ts';
-import type { SmtpDirectory, SmtpPeer, SmtpServerConfig } from './server-config.ts';
-import type { MailParams, RcptParams } from './commands.ts';
-import type { DataResult } from './data.ts';
+import { decodeClientResponse, startServerMechanism } from '../auth/sasl.ts';
+import { domainOf, ehloReply, saslOutcome, stripBrackets } from './server-policy.ts';
+import type {
+  Reply,
+  SaslOutcome,
+  SmtpServerContext as Context,
+  SmtpServerEmitted,
+  SmtpServerEvent,
+  SmtpServerInput,
+} from './server-types.ts';
 
-/** A reply as the machine decides it; the session formats it. */
-export interface Reply {
-  readonly code: number;
-  readonly enhanced?: string;
-  readonly text: string | readonly string[];
-}
-
-/** The envelope of the transaction in progress (RFC 5321 §2.3.1). */
-export interface Envelope {
-  /** Reverse path; '' is the null sender `<>` of bounces. */
-  readonly mailFrom: string;
-  readonly rcptTo: readonly string[];
-  /** MAIL FROM's parameters (SIZE, BODY, SMTPUTF8, …). */
-  readonly params: MailParams;
-}
-
-/** A message the server has read to the final dot and asks its owner to accept. */
-export interface ReceivedMessage {
-  readonly envelope: Envelope;
-  /** The message with this server's Received: header prepended. */
-  readonly data: Uint8Array;
-  readonly queueId: string;
-  /** The client's HELO name, address and authentication, for the owner's policy (SPF, DMARC, relaying). */
-  readonly helo: string;
-  readonly peer: SmtpPeer;
-  readonly authenticatedAs: string | undefined;
-  readonly tls: boolean;
-}
-
-/** Events the session feeds the machine. */
-export type SmtpServerEvent =
-  | { type: 'cmd.HELO'; domain: string }
-  | { type: 'cmd.EHLO'; domain: string }
-  | { type: 'cmd.MAIL'; from: string; params: MailParams; utf8: boolean }
-  | { type: 'cmd.RCPT'; to: string; params: RcptParams; utf8: boolean }
-  | { type: 'cmd.DATA' }
-  | { type: 'cmd.RSET' }
-  | { type: 'cmd.VRFY'; arg: string }
-  | { type: 'cmd.EXPN'; arg: string }
-  | { type: 'cmd.HELP'; topic: string }
-  | { type: 'cmd.NOOP' }
-  | { type: 'cmd.QUIT' }
-  | { type: 'cmd.STARTTLS' }
-  | { type: 'cmd.AUTH'; mechanism: string; initialResponse: string | undefined }
-  | { type: 'cmd.UNKNOWN'; word: string }
-  /** A command whose syntax is wrong; the codec chose the reply. */
-  | { type: 'cmd.INVALID'; reply: Reply }
-  | { type: 'line.tooLong' }
-  | { type: 'sasl.response'; text: string }
-  | { type: 'sasl.tooLong' }
-  | { type: 'data.complete'; result: DataResult }
-  | { type: 'tls.established'; info: TlsInfo }
-  /** The owner's answer to `out.message`: 250 with a queue id, or a refusal. */
-  | { type: 'policy.verdict'; reply: Reply }
-  | { type: 'net.activity' }
-  | { type: 'net.closed' };
-
-/** Internal events raised by SASL steps. */
-type SaslOutcome =
-  | { type: 'sasl.challenge'; data: string }
-  | { type: 'sasl.credentials'; user: string; valid: boolean }
-  | { type: 'sasl.aborted' }
-  | { type: 'sasl.malformed'; reason: string };
-
-/** What the machine asks for. */
-export type SmtpServerEmitted =
-  | { type: 'out.reply'; reply: Reply }
-  | { type: 'out.startTls' }
-  | { type: 'out.close' }
-  | { type: 'out.message'; message: ReceivedMessage }
-  | { type: 'out.violation'; rule: string; message: string }
-  | { type: 'out.authenticated'; user: string };
-
-/** Input of one session. */
-export interface SmtpServerInput {
-  readonly config: SmtpServerConfig;
-  readonly directory: SmtpDirectory;
-  readonly peer: SmtpPeer;
-  /** Virtual wall-clock time, epoch ms (for Received:). */
-  readonly now: () => number;
-  /** A fresh queue id (from the world's seeded random). */
-  readonly queueId: () => string;
-  /** The unique part of a CRAM-MD5 challenge, `random.time` (RFC 2195 §2). */
-  readonly nonce: () => string;
-  /**
-   * Refuse this client at once with this reply instead of the 220 greeting
-   * (RFC 5321 §3.1: a 554 or 421 greeting), e.g. over a rate limit.
-   */
-  readonly refusal?: Reply;
-}
-
-interface Context extends SmtpServerInput {
-  tls: TlsInfo | undefined;
-  heloName: string | undefined;
-  esmtp: boolean;
-  authenticatedAs: string | undefined;
-  envelope: Envelope | undefined;
-  sasl: SaslServerMechanism | undefined;
-  errors: number;
-}
+export type {
+  Envelope,
+  ReceivedMessage,
+  Reply,
+  SmtpServerEmitted,
+  SmtpServerEvent,
+  SmtpServerInput,
+} from './server-types.ts';
 
 const ok = (code: number, enhanced: string, text: string | readonly string[]): Reply => ({
   code,
@@ -698,55 +604,3 @@ export const smtpServerMachine = setup({
     },
   },
 });
-
-/** Turns a mechanism's step into the machine's event, checking credentials against the directory. */
-function saslOutcome(context: Context, mechanism: SaslServerMechanism, step: SaslServerStep): SaslOutcome {
-  switch (step.kind) {
-    case 'challenge':
-      return { type: 'sasl.challenge', data: encodeChallenge(step.data) };
-    case 'failure':
-      return { type: 'sasl.credentials', user: '', valid: false };
-    case 'error':
-      return step.error === 'cancelled'
-        ? { type: 'sasl.aborted' }
-        : { type: 'sasl.malformed', reason: step.reason };
-    case 'credentials': {
-      const c = step.credentials;
-      const { directory } = context;
-      // Acting as someone else (a PLAIN authzid) needs rights nobody has here.
-      const asSelf = c.authzid === '' || c.authzid === c.username;
-      const valid =
-        asSelf &&
-        (c.mechanism === 'XOAUTH2'
-          ? directory.checkToken(c.username, c.token)
-          : c.mechanism === 'CRAM-MD5'
-            ? verifySecret(c, directory.secretOf(c.username) ?? '\u0000no secret')
-            : directory.checkPassword(c.username, c.password));
-      // XOAUTH2 reports the failure as a 334 error challenge the client acknowledges first.
-      if (!valid && c.mechanism === 'XOAUTH2') return saslOutcome(context, mechanism, mechanism.fail());
-      return { type: 'sasl.credentials', user: c.username, valid };
-    }
-  }
-}
-
-function ehloReply(context: Context): Reply {
-  const { config } = context;
-  const lines = [config.hostname, 'PIPELINING', `SIZE ${config.maxMessageSize}`];
-  if (config.vrfy) lines.push('VRFY');
-  if (config.offerStartTls && context.tls === undefined && !context.peer.implicitTls) lines.push('STARTTLS');
-  // Postfix `smtpd_tls_auth_only`: AUTH is not even offered before TLS.
-  if (context.tls !== undefined || config.allowAuthWithoutTls)
-    lines.push(`AUTH ${config.authMechanisms.join(' ')}`);
-  lines.push('ENHANCEDSTATUSCODES', '8BITMIME', 'SMTPUTF8');
-  return { code: 250, text: lines };
-}
-
-function domainOf(address: string): string {
-  const at = address.lastIndexOf('@');
-  return at < 0 ? '' : address.slice(at + 1).toLowerCase();
-}
-
-function stripBrackets(arg: string): string {
-  const t = arg.trim();
-  return t.startsWith('<') && t.endsWith('>') ? t.slice(1, -1) : t;
-}
