@@ -21,6 +21,12 @@ import {
 import { SmtpServerSession, type SmtpServerAppEvent } from '../smtp/server-session.ts';
 import type { ReceivedMessage } from '../smtp/server.machine.ts';
 import { MailStore } from '../store/mail-store.ts';
+import {
+  DEFAULT_POP3_SERVER_CONFIG,
+  Pop3LoginRegistry,
+  type Pop3ServerConfig,
+} from '../pop3/server-config.ts';
+import { Pop3ServerSession } from '../pop3/server-session.ts';
 import { traceAgent, type AgentEnv } from './env.ts';
 import { deliverLocal } from './mda.ts';
 import { DEFAULT_MTA_SETTINGS, MtaQueue, type MtaSettings } from './mta-queue.ts';
@@ -35,6 +41,7 @@ export interface MailServerOptions {
   readonly localDomains: readonly string[];
   readonly smtp?: Loose<Omit<SmtpServerConfig, 'hostname' | 'role'>>;
   readonly mta?: Loose<MtaSettings>;
+  readonly pop3?: Loose<Omit<Pop3ServerConfig, 'hostname'>>;
 }
 
 /** Settings as a scenario file gives them: any may be missing. */
@@ -60,6 +67,8 @@ export class MailServer {
   readonly localDomains: Set<string>;
   readonly #nonces;
   readonly #connectionTimes = new Map<string, number[]>();
+  readonly #pop3Logins = new Pop3LoginRegistry();
+  #pop3Sessions = 0;
 
   constructor(
     readonly env: AgentEnv,
@@ -87,6 +96,33 @@ export class MailServer {
       this.#listen(587, 'submission', 'submission');
       this.#listen(465, 'submissions', 'submission', true);
     }
+    if (options.roles.includes('pop3')) {
+      const serve = (socket: Socket) =>
+        env.driver.attach(socket, this.openPop3Session(), { protocol: 'pop3' });
+      host.listen(110, { service: 'pop3', serverName: host.id }, serve);
+      host.listen(995, { service: 'pop3s', serverName: host.id, tls: 'implicit' }, serve);
+    }
+  }
+
+  /** The POP3 configuration of this host. */
+  pop3Config(): Pop3ServerConfig {
+    return { ...DEFAULT_POP3_SERVER_CONFIG, ...defined(this.options.pop3), hostname: this.host.id };
+  }
+
+  /** Creates a POP3 server session on this host's store; the caller drives it (driver or bridge). */
+  openPop3Session(config = this.pop3Config()): Pop3ServerSession {
+    return new Pop3ServerSession(
+      {
+        config,
+        store: this.store,
+        nonce: () => `${this.#nonces.nextUint32()}.${Math.floor(this.env.wallClock() / 1000)}`,
+        now: () => this.env.wallClock(),
+        // Owner of the maildrop lock (RFC 1939 §8): unique per session on this host.
+        sessionId: `${this.host.id}/pop3/${++this.#pop3Sessions}`,
+        logins: this.#pop3Logins,
+      },
+      this.env.scheduler,
+    );
   }
 
   /** The SMTP configuration a port of this role uses. */

@@ -49,3 +49,9 @@ export interface EngineSession<AppEvent = never> {
   /** Stops the session's machine and its timers. */
   stop(): void;
 }
+
+/** The virtual clock as a session needs it: XState's `Clock` (the scheduler implements it). */
+export interface SessionClock {
+  setTimeout(fn: (...args: unknown[]) => void, timeout: number): unknown;
+  clearTimeout(id: unknown): void;
+}

@@ -15,7 +15,9 @@
  * calls when the connection goes away for any reason.
  */
 import { createActor, type Actor } from 'xstate';
-import type { EngineSession, SessionOutput, TlsInfo } from '../core/session.ts';
+import type { EngineSession, SessionClock, SessionOutput, TlsInfo } from '../core/session.ts';
+
+export type { SessionClock } from '../core/session.ts';
 import {
   formatResponse,
   LineReader,
@@ -39,12 +41,6 @@ export type Pop3ServerAppEvent =
 
 /** SASL continuation lines are not bound by the 255-octet command limit; Postfix and Dovecot allow about 12 KiB. */
 const MAX_SASL_LINE = 12_288;
-
-/** Something that can stand in for the scheduler as an XState clock. */
-export interface SessionClock {
-  setTimeout(fn: (...args: unknown[]) => void, timeout: number): unknown;
-  clearTimeout(id: unknown): void;
-}
 
 /** One server-side POP3 connection. */
 export class Pop3ServerSession implements EngineSession<Pop3ServerAppEvent> {

@@ -12,7 +12,9 @@
  */
 import { createActor, type Actor } from 'xstate';
 import { utf8Bytes } from '../core/bytes.ts';
-import type { EngineSession, SessionOutput, TlsInfo } from '../core/session.ts';
+import type { EngineSession, SessionClock, SessionOutput, TlsInfo } from '../core/session.ts';
+
+export type { SessionClock } from '../core/session.ts';
 import { LineReader, MAX_COMMAND_LINE } from './codec.ts';
 import { parseCommand, type ParsedCommand } from './commands.ts';
 import { DataReader } from './data.ts';
@@ -33,12 +35,6 @@ export type SmtpServerAppEvent =
 
 /** SASL lines may carry long tokens (XOAUTH2); RFC 4954 §4 sets no limit, Postfix allows 12288. */
 const MAX_SASL_LINE = 12_288;
-
-/** Something that can stand in for the scheduler as an XState clock. */
-export interface SessionClock {
-  setTimeout(fn: (...args: unknown[]) => void, timeout: number): unknown;
-  clearTimeout(id: unknown): void;
-}
 
 /** One server-side SMTP connection. */
 export class SmtpServerSession implements EngineSession<SmtpServerAppEvent> {

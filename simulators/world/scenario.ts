@@ -59,6 +59,17 @@ const mtaSettings = z
   })
   .strict();
 
+const pop3Settings = z
+  .object({
+    idleTimeoutMs: millis.optional(),
+    offerStls: z.boolean().optional(),
+    /** USER/PASS, APOP, PLAIN and LOGIN without TLS (default true, for the classroom). */
+    allowPlaintextAuth: z.boolean().optional(),
+    /** RFC 2449 LOGIN-DELAY, ms between two logins of a user. */
+    loginDelayMs: millis.optional(),
+  })
+  .strict();
+
 const zoneText = z
   .union([z.string(), z.array(z.string())])
   .transform((t) => (Array.isArray(t) ? t.join('\n') : t));
@@ -99,6 +110,8 @@ export const scenarioSchema = z
             smtp: smtpSettings.optional(),
             /** Outbound queue timing. */
             mta: mtaSettings.optional(),
+            /** POP3 server policy. */
+            pop3: pop3Settings.optional(),
           })
           .strict(),
       )

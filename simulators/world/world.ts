@@ -36,7 +36,7 @@ export interface ZoneReport {
 }
 
 /** Host roles that make a host a mail server. */
-const MAIL_SERVER_ROLES = ['msa', 'mta', 'mda'];
+const MAIL_SERVER_ROLES = ['msa', 'mta', 'mda', 'pop3', 'imap'];
 
 /** A running simulation of one scenario. */
 export class World implements AgentEnv {
@@ -95,6 +95,7 @@ export class World implements AgentEnv {
         localDomains: [...new Set(mine.map((u) => domainOf(u.address)))],
         ...(h.smtp ? { smtp: h.smtp } : {}),
         ...(h.mta ? { mta: h.mta } : {}),
+        ...(h.pop3 ? { pop3: h.pop3 } : {}),
       });
       for (const u of mine) server.store.createAccount(u.address, u.password, u.name ?? '');
       this.mailServers.set(h.id, server);
