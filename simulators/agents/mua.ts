@@ -9,6 +9,7 @@ import { formatRfc5322Date } from '../core/civil-time.ts';
 import type { HostId } from '../core/ids.ts';
 import type { Host } from '../net/network.ts';
 import { SmtpClientSession, type SmtpClientAppEvent } from '../smtp/client-session.ts';
+import { Pop3ClientSession, type Pop3ClientAppEvent } from '../pop3/client-session.ts';
 import { traceAgent, type AgentEnv } from './env.ts';
 
 /** What the user typed. */
@@ -27,6 +28,30 @@ export interface MuaAccount {
   /** The submission server's host name (looked up in DNS). */
   readonly submissionHost: string;
   readonly submissionPort: number;
+  /** The host that keeps the mailbox, for POP3 and IMAP (looked up in DNS). */
+  readonly mailboxHost?: string;
+}
+
+/** How the mail program fetches over POP3 (the two habits a lesson compares). */
+export interface Pop3CheckOptions {
+  readonly mode: 'download-and-delete' | 'download-and-keep';
+  /** download-and-keep: delete from the server once a message was downloaded this long ago. */
+  readonly deleteAfterMs?: number;
+  /** 110 (STLS when offered) or 995 (implicit TLS). */
+  readonly port?: 110 | 995;
+}
+
+/** The outcome of one mail check. */
+export type CheckResult =
+  | { readonly ok: true; readonly retrieved: number; readonly deleted: number; readonly onServer: number }
+  | { readonly ok: false; readonly reason: string };
+
+/** A message in the mail program's local copy. */
+export interface LocalMessage {
+  readonly uid: string;
+  readonly bytes: Uint8Array;
+  /** Epoch ms when it was downloaded. */
+  readonly downloadedAt: number;
 }
 
 /** The outcome of one submission, as the MUA reports it to its user. */
@@ -44,6 +69,10 @@ function encodeWord(text: string): string {
 /** A mail program on one host. */
 export class Mua {
   readonly #random;
+  /** The local copy: what the mail program has downloaded, by POP3 unique-id. */
+  readonly local = new Map<string, LocalMessage>();
+  /** Unique-ids downloaded and still on the server (download-and-keep's memory). */
+  readonly #seenOnServer = new Map<string, number>();
 
   constructor(
     readonly env: AgentEnv,
@@ -150,6 +179,81 @@ export class Mua {
       },
     );
     return messageId;
+  }
+
+  /**
+   * Checks for new mail over POP3 (RFC 1939): downloads into the local copy,
+   * and deletes from the server or keeps there, as the mode says.
+   */
+  checkMail(options: Pop3CheckOptions, done: (result: CheckResult) => void = () => {}): void {
+    const server = this.account.mailboxHost ?? this.account.submissionHost;
+    const port = options.port ?? 110;
+    const fail = (reason: string) => {
+      this.#trace('check failed', { reason });
+      done({ ok: false, reason });
+    };
+    this.env.dns.lookup(this.host.id, { name: server, type: 'A' }, `address of ${server}`, (answer) => {
+      const a = answer.answers.find((rr) => rr.type === 'A');
+      if (!a || a.type !== 'A') return fail(`cannot find ${server} (${answer.rcode})`);
+      const socket = this.host.connect(
+        { address: a.address, port, serverName: server, tls: port === 995 },
+        {
+          failed: (why) => fail(`cannot connect to ${server}:${port} (${why})`),
+          opened: () => {
+            const session = new Pop3ClientSession(
+              {
+                config: {
+                  username: this.account.address,
+                  password: this.account.password,
+                  tls: port === 995 ? 'none' : 'opportunistic',
+                  implicitTls: port === 995,
+                  preferApop: false,
+                  mode: options.mode,
+                  known: new Set(this.#seenOnServer.keys()),
+                  downloadedAt: this.#seenOnServer,
+                  ...(options.deleteAfterMs !== undefined ? { deleteAfterMs: options.deleteAfterMs } : {}),
+                  replyTimeoutMs: 600_000,
+                },
+                now: () => this.env.wallClock(),
+              },
+              this.env.scheduler,
+            );
+            this.env.driver.attach(socket, session, {
+              protocol: 'pop3',
+              onEvent: (event: Pop3ClientAppEvent) => this.#pop3Event(event, options, done),
+            });
+          },
+        },
+      );
+      void socket;
+    });
+  }
+
+  #pop3Event(
+    event: Pop3ClientAppEvent,
+    options: Pop3CheckOptions,
+    done: (result: CheckResult) => void,
+  ): void {
+    const now = this.env.wallClock();
+    switch (event.type) {
+      case 'message':
+        this.local.set(event.uid, { uid: event.uid, bytes: event.bytes, downloadedAt: now });
+        if (options.mode === 'download-and-keep') this.#seenOnServer.set(event.uid, now);
+        break;
+      case 'deleted':
+        this.#seenOnServer.delete(event.uid);
+        break;
+      case 'done': {
+        const { retrieved, deleted, messages } = event.stats;
+        this.#trace('checked', { retrieved, deleted, mode: options.mode });
+        done({ ok: true, retrieved, deleted, onServer: messages - deleted });
+        break;
+      }
+      case 'failed':
+        this.#trace('check failed', { reason: event.reason });
+        done({ ok: false, reason: event.reason });
+        break;
+    }
   }
 
   #trace(

@@ -17,7 +17,13 @@ import { Scheduler } from '../net/scheduler.ts';
 import { Trace } from '../trace/trace.ts';
 import { IdentityProvider } from '../agents/identity-provider.ts';
 import { MailServer } from '../agents/mail-server.ts';
-import { Mua, type Draft, type SubmissionResult } from '../agents/mua.ts';
+import {
+  Mua,
+  type CheckResult,
+  type Draft,
+  type Pop3CheckOptions,
+  type SubmissionResult,
+} from '../agents/mua.ts';
 import type { AgentEnv } from '../agents/env.ts';
 import { parseIsoTime } from '../core/civil-time.ts';
 import { DnsService } from './dns-service.ts';
@@ -110,6 +116,7 @@ export class World implements AgentEnv {
           ...(u.name ? { name: u.name } : {}),
           submissionHost: u.submission ?? u.host,
           submissionPort: 587,
+          mailboxHost: u.host,
         }),
       );
     }
@@ -130,6 +137,13 @@ export class World implements AgentEnv {
     const mua = this.muas.get(from.toLowerCase());
     if (!mua) throw new Error(`${from} has no mail program in this scenario`);
     return mua.send(draft, done);
+  }
+
+  /** The user at `address` checks for mail over POP3 with their mail program. */
+  checkMail(address: string, options: Pop3CheckOptions, done?: (result: CheckResult) => void): void {
+    const mua = this.muas.get(address.toLowerCase());
+    if (!mua) throw new Error(`${address} has no mail program in this scenario`);
+    mua.checkMail(options, done);
   }
 
   /** The mailbox store account of `address`, wherever it lives. */
