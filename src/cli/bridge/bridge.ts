@@ -22,20 +22,24 @@ import type { SecureContext } from 'node:tls';
 import { hostId, port as asPort } from '../../../simulators/core/ids.ts';
 import type { SmtpPortRole } from '../../../simulators/agents/mail-server.ts';
 import type { SmtpServerAppEvent } from '../../../simulators/smtp/server-session.ts';
+import type { Pop3ServerAppEvent } from '../../../simulators/pop3/server-session.ts';
 import { PRESETS } from '../../../simulators/world/presets/index.ts';
 import { parseScenario, type Scenario } from '../../../simulators/world/scenario.ts';
 import { World } from '../../../simulators/world/world.ts';
 import { ClockPump } from './clock-pump.ts';
 import { MaildirWriter } from './maildir.ts';
 import { addUsers, BridgeSetupError, chooseBridgedHost, type BridgeUser } from './scenario-setup.ts';
-import { TcpConnection } from './tcp-driver.ts';
+import { TcpConnection, type OpenedSession } from './tcp-driver.ts';
 import { TraceFileWriter } from './trace-file.ts';
 import { secureContextOf, type TlsMaterial } from './tls.ts';
 
 export { BridgeSetupError } from './scenario-setup.ts';
 
+/** App events of the sessions the bridge serves. */
+type BridgedAppEvent = SmtpServerAppEvent | Pop3ServerAppEvent;
+
 /** The ports the bridge can open. */
-export type ListenerKind = 'smtp' | 'submission' | 'smtps';
+export type ListenerKind = 'smtp' | 'submission' | 'smtps' | 'pop3' | 'pop3s';
 
 /** Options of {@link startBridge}. Ports: a number opens the port (0 = any free one); undefined leaves it closed. */
 export interface BridgeOptions {
@@ -107,11 +111,22 @@ export class BridgeStartError extends Error {
 }
 
 const KINDS: Readonly<
-  Record<ListenerKind, { role: SmtpPortRole; simulatedPort: number; implicitTls: boolean; needs: string }>
+  Record<
+    ListenerKind,
+    {
+      protocol: 'smtp' | 'pop3';
+      role: SmtpPortRole;
+      simulatedPort: number;
+      implicitTls: boolean;
+      needs: string;
+    }
+  >
 > = {
-  smtp: { role: 'mx', simulatedPort: 25, implicitTls: false, needs: 'mta' },
-  submission: { role: 'submission', simulatedPort: 587, implicitTls: false, needs: 'msa' },
-  smtps: { role: 'submission', simulatedPort: 465, implicitTls: true, needs: 'msa' },
+  smtp: { protocol: 'smtp', role: 'mx', simulatedPort: 25, implicitTls: false, needs: 'mta' },
+  submission: { protocol: 'smtp', role: 'submission', simulatedPort: 587, implicitTls: false, needs: 'msa' },
+  smtps: { protocol: 'smtp', role: 'submission', simulatedPort: 465, implicitTls: true, needs: 'msa' },
+  pop3: { protocol: 'pop3', role: 'mx', simulatedPort: 110, implicitTls: false, needs: 'pop3' },
+  pop3s: { protocol: 'pop3', role: 'mx', simulatedPort: 995, implicitTls: true, needs: 'pop3' },
 };
 
 /** The label printed for a listener. */
@@ -123,6 +138,10 @@ function labelOf(kind: ListenerKind, host: string): string {
       return 'Submission (MSA, AUTH required)';
     case 'smtps':
       return 'Submissions (MSA, implicit TLS)';
+    case 'pop3':
+      return `POP3 (as ${host}:110)`;
+    case 'pop3s':
+      return `POP3S (as ${host}:995, implicit TLS)`;
   }
 }
 
@@ -200,9 +219,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const wanted = (Object.keys(KINDS) as ListenerKind[]).filter((kind) => {
     if (options.ports[kind] === undefined) return false;
     const { needs } = KINDS[kind];
-    if (kind === 'smtps' && !secureContext)
+    if ((kind === 'smtps' || kind === 'pop3s') && !secureContext)
       throw new BridgeSetupError(
-        'the smtps port needs TLS: add --tls-self-signed or --tls-cert FILE --tls-key FILE',
+        `the ${kind} port needs TLS: add --tls-self-signed or --tls-cert FILE --tls-key FILE`,
       );
     if (!hostEntry.roles.includes(needs as (typeof hostEntry.roles)[number])) {
       skipped.push(`${kind}: ${host} has no ${needs} role`);
@@ -224,12 +243,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const pump = new ClockPump(world.scheduler, {
     onError: (e) => log(`simulation: ${(e as Error)?.stack ?? String(e)}`),
   });
-  const connections = new Set<TcpConnection<SmtpServerAppEvent>>();
+  const connections = new Set<TcpConnection<BridgedAppEvent>>();
   let nextConnection = 1;
   let stopping = false;
 
   const accept = (kind: ListenerKind, socket: Socket) => {
-    const { role, simulatedPort, implicitTls } = KINDS[kind];
+    const { protocol, role, simulatedPort, implicitTls } = KINDS[kind];
     socket.on('error', () => {}); // Errors before the connection takes over are of no interest.
     if (stopping) {
       socket.destroy();
@@ -249,7 +268,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const bridgedConfig = secureContext
       ? config
       : { ...config, allowAuthWithoutTls: true, offerStartTls: false };
-    const connection = new TcpConnection<SmtpServerAppEvent>({
+    const pop3Config = secureContext ? server.pop3Config() : { ...server.pop3Config(), offerStls: false };
+    const connection = new TcpConnection<BridgedAppEvent>({
       number: n,
       socket,
       trace: world.trace,
@@ -259,11 +279,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         port: asPort(Math.max(1, remotePort)),
       },
       server: { host: hostId(host), address: serverAddress, port: asPort(simulatedPort) },
-      protocol: 'smtp',
+      protocol,
       implicitTls,
       secureContext,
-      openSession: () =>
-        server.openSmtpSession(
+      openSession: (): OpenedSession<BridgedAppEvent> => {
+        if (protocol === 'pop3') return { session: server.openPop3Session(pop3Config), onEvent: () => {} };
+        const opened = server.openSmtpSession(
           role,
           {
             address: remoteAddress,
@@ -272,7 +293,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
             ...(isLoopback(remoteAddress) ? { hostname: 'localhost' } : {}),
           },
           bridgedConfig,
-        ),
+        );
+        return {
+          session: opened.session,
+          onEvent: (event) => {
+            if (event.type === 'message' || event.type === 'authenticated') opened.onEvent(event);
+          },
+        };
+      },
       pump: () => pump.pump(),
       log,
       onClosed: (c) => {

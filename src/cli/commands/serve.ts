@@ -35,6 +35,8 @@ Options:
   --smtp PORT            the MX, as port 25, no AUTH (default 2525)
   --submission PORT      the MSA, as port 587, AUTH required (default 2587)
   --smtps PORT           the MSA with implicit TLS, as port 465 (needs TLS)
+  --pop3 PORT            POP3, as port 110, on the same mailboxes (default 2110)
+  --pop3s PORT           POP3 with implicit TLS, as port 995 (needs TLS)
   --host NAME            the simulated host to bridge (default mx.example.net
                          if present, else the first host with the mta role)
   --user ADDRESS:PASSWORD  add a mailbox on the bridged host (repeatable); its
@@ -68,7 +70,7 @@ or invalid scenario.
 export interface ServeOptions {
   readonly listen: string;
   readonly allowRemote: boolean;
-  readonly ports: { smtp: number; submission: number; smtps?: number };
+  readonly ports: { smtp: number; submission: number; smtps?: number; pop3: number; pop3s?: number };
   readonly host?: string;
   readonly users: readonly BridgeUser[];
   readonly scenarioFile?: string;
@@ -102,6 +104,8 @@ export function parseServeArgs(args: readonly string[]): ServeOptions | string {
         smtp: { type: 'string' },
         submission: { type: 'string' },
         smtps: { type: 'string' },
+        pop3: { type: 'string' },
+        pop3s: { type: 'string' },
         host: { type: 'string' },
         user: { type: 'string', multiple: true },
         scenario: { type: 'string' },
@@ -130,7 +134,9 @@ export function parseServeArgs(args: readonly string[]): ServeOptions | string {
   const smtp = portArg('smtp', values.smtp, 2525);
   const submission = portArg('submission', values.submission, 2587);
   const smtps = values.smtps === undefined ? undefined : portArg('smtps', values.smtps, 2465);
-  for (const p of [smtp, submission, smtps]) if (typeof p === 'string') return p;
+  const pop3 = portArg('pop3', values.pop3, 2110);
+  const pop3s = values.pop3s === undefined ? undefined : portArg('pop3s', values.pop3s, 2995);
+  for (const p of [smtp, submission, smtps, pop3, pop3s]) if (typeof p === 'string') return p;
 
   const users: BridgeUser[] = [];
   for (const text of values.user ?? []) {
@@ -153,6 +159,8 @@ export function parseServeArgs(args: readonly string[]): ServeOptions | string {
         : undefined;
   if (smtps !== undefined && !tls)
     return '--smtps needs TLS: add --tls-self-signed, or --tls-cert FILE --tls-key FILE';
+  if (pop3s !== undefined && !tls)
+    return '--pop3s needs TLS: add --tls-self-signed, or --tls-cert FILE --tls-key FILE';
 
   let maxConnections = 100;
   if (values['max-connections'] !== undefined) {
@@ -173,6 +181,8 @@ export function parseServeArgs(args: readonly string[]): ServeOptions | string {
       smtp: smtp as number,
       submission: submission as number,
       ...(smtps === undefined ? {} : { smtps: smtps as number }),
+      pop3: pop3 as number,
+      ...(pop3s === undefined ? {} : { pop3s: pop3s as number }),
     },
     users,
     maxConnections,
