@@ -69,6 +69,15 @@ async function benchBridge(): Promise<void> {
   }
 }
 
+async function benchPop3(): Promise<void> {
+  const { benchPop3Bridge } = await import('./pop3-bridge.ts');
+  const r = await benchPop3Bridge({ retrievals: 20_000, connections: 4 });
+  line(
+    'bridge: POP3 RETR of 2 KB messages, 4 sessions',
+    `${Math.round(r.retrPerSecond).toLocaleString('en')} RETR/s (target ≥ 3,900)`,
+  );
+}
+
 function benchBundle(): void {
   try {
     execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'ignore' });
@@ -101,4 +110,5 @@ function benchBundle(): void {
 if (want('kernel')) benchScheduler();
 if (want('pipeline')) benchPipeline(2000);
 if (want('bridge')) await benchBridge();
+if (want('pop3')) await benchPop3();
 if (want('bundle')) benchBundle();
