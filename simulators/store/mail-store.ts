@@ -14,6 +14,15 @@
 /** System flags (RFC 3501 §2.3.2); keywords are any other atom. */
 export const SYSTEM_FLAGS = ['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'] as const;
 
+/** Folders every account starts with, and their RFC 6154 special use. */
+export const DEFAULT_FOLDERS: readonly (readonly [string, string])[] = [
+  ['Drafts', '\\Drafts'],
+  ['Sent', '\\Sent'],
+  ['Junk', '\\Junk'],
+  ['Trash', '\\Trash'],
+  ['Archive', '\\Archive'],
+];
+
 /** A delivered message. */
 export interface StoredMessage {
   readonly uid: number;
@@ -45,12 +54,33 @@ export class Mailbox {
   #uidNext = 1;
   #modseq = 1;
   readonly #listeners = new Set<(change: MailboxChange) => void>();
+  /** UIDs no session has been told about yet: the next to select or be notified takes their \Recent. */
+  readonly #unclaimedRecent = new Set<number>();
 
   constructor(
     readonly account: Account,
     public name: string,
     readonly uidValidity: number,
+    /** RFC 6154 special use (`\Sent`, `\Drafts`, `\Trash`, `\Junk`, `\Archive`), if any. */
+    public specialUse?: string,
   ) {}
+
+  /**
+   * RFC 3501 §2.3.2: \Recent belongs to the first session told about a
+   * message. A session calls this when it selects the mailbox (read-write)
+   * or hears of new messages; it gets the UIDs that are recent for it, and
+   * no other session will see them as recent.
+   */
+  claimRecent(): number[] {
+    const uids = [...this.#unclaimedRecent].sort((a, b) => a - b);
+    this.#unclaimedRecent.clear();
+    return uids;
+  }
+
+  /** How many messages are recent and unclaimed (STATUS RECENT, EXAMINE), without claiming them. */
+  get unclaimedRecentCount(): number {
+    return this.#unclaimedRecent.size;
+  }
 
   /** Messages in UID order (sequence number n is index n − 1). */
   get messages(): readonly StoredMessage[] {
@@ -97,6 +127,7 @@ export class Mailbox {
       modseq: ++this.#modseq,
     };
     this.#messages.push(message);
+    this.#unclaimedRecent.add(message.uid);
     this.#emit({ type: 'append', message });
     return message;
   }
@@ -118,6 +149,7 @@ export class Mailbox {
     this.#messages = this.#messages.filter((m) => {
       if (!gone.has(m.uid)) return true;
       removed.push(m.uid);
+      this.#unclaimedRecent.delete(m.uid);
       this.account.release(m.raw.length);
       return false;
     });
@@ -161,6 +193,17 @@ export class Account {
     public quota = Infinity,
   ) {
     this.createMailbox('INBOX');
+    // The folders a mail program expects, marked for RFC 6154 SPECIAL-USE (Dovecot's usual set).
+    for (const [name, use] of DEFAULT_FOLDERS) {
+      this.createMailbox(name, use);
+      this.subscriptions.add(name);
+    }
+    this.subscriptions.add('INBOX');
+  }
+
+  /** The mailbox with this special use (`\Junk` for quarantined mail, `\Sent`…), if any. */
+  specialMailbox(use: string): Mailbox | undefined {
+    return this.mailboxes.find((m) => m.specialUse === use);
   }
 
   /** The INBOX (always present; RFC 3501 §5.1: its name is case-insensitive). */
@@ -179,10 +222,10 @@ export class Account {
   }
 
   /** Creates a mailbox; returns undefined if it exists. */
-  createMailbox(name: string): Mailbox | undefined {
+  createMailbox(name: string, specialUse?: string): Mailbox | undefined {
     const key = normaliseName(name);
     if (this.#mailboxes.has(key)) return undefined;
-    const box = new Mailbox(this, key, this.store.nextUidValidity());
+    const box = new Mailbox(this, key, this.store.nextUidValidity(), specialUse);
     this.#mailboxes.set(key, box);
     return box;
   }
