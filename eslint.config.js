@@ -106,8 +106,20 @@ export default tseslint.config(
     },
   },
   {
-    files: ['simulators/**/*.test.ts', 'simulators/test/**/*.ts'],
-    rules: { 'no-restricted-globals': 'off' },
+    // Engine tests run in Node: they may read conformance files and start real clients.
+    files: ['simulators/**/*.test.ts', 'simulators/test/**/*.ts', 'simulators/**/testing/**/*.ts'],
+    rules: {
+      'no-restricted-globals': 'off',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/src/**', '../src/*', '../../src/*'], message: 'The engine may not import the app.' },
+            { group: uiLibraries, message: 'The engine has no UI libraries (STYLE.md §S2).' },
+          ],
+        },
+      ],
+    },
   },
   {
     // The app reaches the engine only through its public surface.
