@@ -57,6 +57,7 @@ export class Pop3ServerSession implements EngineSession<Pop3ServerAppEvent> {
   /** Inside an input call, whose caller drains the outputs itself. */
   #busy = false;
   #ended = false;
+  #closeSent = false;
 
   constructor(input: Pop3ServerInput, clock: SessionClock) {
     this.#input = input;
@@ -77,7 +78,9 @@ export class Pop3ServerSession implements EngineSession<Pop3ServerAppEvent> {
           this.#outputs.push({ kind: 'startTls' });
           break;
         case 'out.close':
-          this.#outputs.push({ kind: 'close' });
+          // Closing after QUIT and again when the peer's FIN arrives is one close on the wire.
+          if (!this.#closeSent) this.#outputs.push({ kind: 'close' });
+          this.#closeSent = true;
           break;
         case 'out.violation':
           this.#outputs.push({ kind: 'violation', by: 'peer', rule: e.rule, message: e.message });

@@ -574,7 +574,8 @@ export const pop3ServerMachine = setup({
     },
     closed: {
       type: 'final',
-      entry: 'releaseLock',
+      // The peer closed (or we did): release the maildrop, and close our side too (RFC 793 §3.5).
+      entry: ['releaseLock', 'close'],
     },
   },
 });

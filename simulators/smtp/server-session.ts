@@ -52,6 +52,7 @@ export class SmtpServerSession implements EngineSession<SmtpServerAppEvent> {
   /** Inside an input call, whose caller drains the outputs itself. */
   #busy = false;
   #ended = false;
+  #closeSent = false;
   #lastEvent = 'start';
   #pendingData: Uint8Array[] = [];
 
@@ -76,7 +77,9 @@ export class SmtpServerSession implements EngineSession<SmtpServerAppEvent> {
           this.#outputs.push({ kind: 'startTls' });
           break;
         case 'out.close':
-          this.#outputs.push({ kind: 'close' });
+          // Closing after QUIT and again when the peer's FIN arrives is one close on the wire.
+          if (!this.#closeSent) this.#outputs.push({ kind: 'close' });
+          this.#closeSent = true;
           break;
         case 'out.violation':
           this.#outputs.push({ kind: 'violation', by: 'peer', rule: e.rule, message: e.message });

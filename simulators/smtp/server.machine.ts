@@ -585,7 +585,8 @@ export const smtpServerMachine = setup({
         closing: {
           tags: ['codec:paused'],
         },
-        closed: { type: 'final' },
+        // The peer closed: close our side too, so the connection ends (RFC 793 §3.5).
+        closed: { type: 'final', entry: 'close' },
       },
     },
     idleTimer: {

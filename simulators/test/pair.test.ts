@@ -490,9 +490,9 @@ describe('SMTP client and server pair', () => {
     expect(p.client.state).toBe('transaction.awaitingFinalReply');
     p.cut();
     expect(p.lines.slice(-3).join('\n')).toMatchInlineSnapshot(`
-      "C: .
-      -- connection lost --
-      -- client closes --"
+      "-- connection lost --
+      -- client closes --
+      -- server closes --"
     `);
     expect(clientEvents(p).slice(1)).toMatchInlineSnapshot(`
       [
