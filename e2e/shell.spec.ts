@@ -20,6 +20,12 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** The DNS panel, after choosing its tab among the tools. */
+async function openDnsPanel(page: Page) {
+  await page.getByRole('tab', { name: 'DNS lookup' }).click();
+  return page.getByRole('region', { name: 'DNS lookup' });
+}
+
 test.describe('app shell', () => {
   test.beforeEach(async ({ page }) => {
     await page.goto('/?clock=manual');
@@ -68,7 +74,7 @@ test.describe('app shell', () => {
     const clock = page.getByRole('timer', { name: 'Virtual time' });
     const step = page.getByRole('button', { name: 'Step' });
     const trace = page.getByRole('list', { name: 'Trace' });
-    const panel = page.getByRole('region', { name: 'DNS lookup' });
+    const panel = await openDnsPanel(page);
 
     await panel.getByRole('combobox', { name: 'From host' }).selectOption('mx.example.net');
     await panel.getByRole('textbox', { name: 'Name' }).fill('example.net');
@@ -92,7 +98,6 @@ test.describe('app shell', () => {
       if (time === '00:00.015' && !seen.includes(time)) {
         await expect(panel).toContainText('waiting for the answer');
         await page.screenshot({ path: 'e2e/screenshots/shell.png' });
-        await page.screenshot({ path: 'docs/screenshot.png' });
       }
       seen.push(time);
     }
@@ -116,7 +121,7 @@ test.describe('app shell', () => {
   });
 
   test('answers NXDOMAIN for a name no zone has', async ({ page }) => {
-    const panel = page.getByRole('region', { name: 'DNS lookup' });
+    const panel = await openDnsPanel(page);
     await panel.getByRole('combobox', { name: 'From host' }).selectOption('smtp.example.com');
     await panel.getByRole('textbox', { name: 'Name' }).fill('nowhere.example.net');
     await panel.getByRole('combobox', { name: 'Type' }).selectOption('A');
@@ -138,6 +143,15 @@ test.describe('app shell', () => {
     await page.keyboard.press('Space');
     await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
 
+    // The tools are tabs: arrow keys move between them (Left wraps to the last, DNS lookup).
+    await page.getByRole('tab', { name: 'Terminal' }).focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect(page.getByRole('tab', { name: 'DNS lookup' })).toBeFocused();
+    await expect(page.getByRole('tab', { name: 'DNS lookup' })).toHaveAttribute('aria-selected', 'true');
+    await page.keyboard.press('Home');
+    await expect(page.getByRole('tab', { name: 'Terminal' })).toHaveAttribute('aria-selected', 'true');
+    await page.keyboard.press('End');
+
     // N steps to the next event; typing an n in the name field does not.
     await page.getByRole('button', { name: 'Reset' }).click();
     const panel = page.getByRole('region', { name: 'DNS lookup' });
@@ -156,7 +170,7 @@ test.describe('app shell', () => {
   });
 
   test('shows a DNS query in flight on the map, as a still marker under reduced motion', async ({ page }) => {
-    const panel = page.getByRole('region', { name: 'DNS lookup' });
+    const panel = await openDnsPanel(page);
     await panel.getByRole('combobox', { name: 'From host' }).selectOption('mx.example.net');
     await panel.getByRole('button', { name: 'Look up' }).click();
     const map = page.getByRole('region', { name: 'Network' });

@@ -12,12 +12,17 @@
 import {
   PRESETS,
   World,
+  type Draft,
   type RRType,
   type Scenario,
   type ScenarioInput,
+  type StoredMessage,
+  type SubmissionResult,
   type TraceEvent,
 } from '../../../simulators/index.ts';
+import type { ServiceView } from '../terminal/targets.ts';
 import { normalizeName } from '../viz/dns-lookup.ts';
+import { TerminalConnection } from './terminal-connection.svelte.ts';
 
 /** Playback speeds offered, as multiples of real time. */
 export const SPEEDS = [0.1, 0.5, 1, 2, 10, 100] as const;
@@ -39,6 +44,20 @@ export const MAX_FRAME_MS = 100;
 /** How far the "Advance" control moves the clock. */
 export const ADVANCE_MS = 100;
 
+/**
+ * The terminal's waiting rule. While the clock is paused, Connect, each line
+ * sent and Start TLS run the world until nothing more is on its way over that
+ * connection: it has connected (or failed), and no event is due within
+ * `2 × one-way latency + TERMINAL_QUIET_MARGIN_MS` of its last activity (a
+ * byte or handshake flight sent or received). The clock stops at the last
+ * event run, not at the end of that window. TERMINAL_MAX_WAIT_MS bounds it,
+ * a little over the 30 s connect timeout, so a silent server cannot hang the
+ * page. With Play running nothing is forced: replies arrive with latency.
+ */
+export const TERMINAL_QUIET_MARGIN_MS = 500;
+/** The longest a terminal action may run the paused clock, virtual ms. */
+export const TERMINAL_MAX_WAIT_MS = 35_000;
+
 /** Schedules animation frames; injected so tests can drive frames by hand. */
 export interface FrameScheduler {
   request(callback: (wallMs: number) => void): number;
@@ -58,6 +77,8 @@ export interface HostView {
   readonly id: string;
   readonly addresses: readonly string[];
   readonly isUp: boolean;
+  /** The ports it listens on (the terminal's targets). */
+  readonly services: readonly ServiceView[];
 }
 
 /** A link as the map shows it. */
@@ -73,6 +94,19 @@ const browserFrames: FrameScheduler = {
   cancel: (handle) => cancelAnimationFrame(handle),
 };
 
+/** A message a user sent from the Compose panel, and how its submission went. */
+export interface Submission {
+  /** The Message-ID the MUA gave it. */
+  readonly messageId: string;
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly subject: string;
+  /** Virtual time of Send. */
+  readonly at: number;
+  /** The MUA's report once the submission server has answered; undefined while under way. */
+  readonly result?: SubmissionResult;
+}
+
 /** Purpose recorded on lookups asked from the DNS panel. */
 export const PANEL_PURPOSE = 'asked in the DNS panel';
 
@@ -86,6 +120,11 @@ export class Simulation {
   #world!: World;
   #unsubscribe: () => void = () => {};
   #dirty = true;
+  #mailDirty = true;
+  #submissionsDirty = false;
+  #submissions: Submission[] = [];
+  /** Open terminals, published with the rest; dropped once finished. */
+  #terminals: TerminalConnection[] = [];
   #frame: number | undefined;
   #lastWall: number | undefined;
   /** Virtual ms owed by playback but not yet run: the clock moves in whole ms so times read cleanly. */
@@ -107,6 +146,10 @@ export class Simulation {
   speed = $state<Speed>(1);
   /** Counts worlds: goes up on every reset, so views can forget positions in the old trace. */
   epoch = $state(0);
+  /** Each user's INBOX (by address, in scenario order): the stored messages, replaced when one arrives or changes. */
+  mailboxes = $state.raw<Readonly<Record<string, readonly StoredMessage[]>>>({});
+  /** Messages sent from the Compose panel, oldest first; replaced when one is sent or its result comes. */
+  submissions = $state.raw<readonly Submission[]>([]);
 
   constructor(scenario: ScenarioInput = PRESETS.default!, options: SimulationOptions = {}) {
     this.#scenario = scenario;
@@ -187,21 +230,118 @@ export class Simulation {
     return seq;
   }
 
+  /** Users who have a mail program, so can send from the Compose panel. */
+  get senders(): readonly string[] {
+    return this.#world.scenario.users.filter((u) => u.mua !== undefined).map((u) => u.address);
+  }
+
+  /**
+   * The user at `from` writes `draft` and presses Send: their MUA submits it
+   * to their server (587, STARTTLS, AUTH), which relays it on. The journey
+   * shows in the trace as the clock runs; the result lands in `submissions`.
+   */
+  send(from: string, draft: Draft): Submission {
+    const at = this.#world.now;
+    const base = { from, to: draft.to, subject: draft.subject, at };
+    let submission: Submission;
+    try {
+      const messageId = this.#world.send(from, draft, (result) => {
+        this.#submissions = this.#submissions.map((s) =>
+          s.messageId === result.messageId ? { ...s, result } : s,
+        );
+        this.#submissionsDirty = true;
+      });
+      submission = { ...base, messageId };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      submission = { ...base, messageId: '', result: { ok: false, messageId: '', reason } };
+    }
+    this.#submissions = [...this.#submissions, submission];
+    this.#submissionsDirty = true;
+    this.#publish();
+    return submission;
+  }
+
+  /**
+   * Opens a terminal on host `fromHost` to `address`:`port`, as telnet would
+   * (with implicit TLS when the port is a TLS port, as `openssl s_client`).
+   * The connection follows the waiting rule of {@link TERMINAL_QUIET_MARGIN_MS}.
+   */
+  openTerminal(fromHost: string, address: string, port: number): TerminalConnection {
+    const world = this.#world;
+    const from = world.host(fromHost);
+    const server = world.network.hostByAddress(address);
+    const serverHost = server?.id ?? address;
+    const oneWay = this.#oneWayMs(fromHost, serverHost);
+    const connection = new TerminalConnection({
+      from,
+      trace: world.trace,
+      now: () => world.now,
+      address,
+      port,
+      serverHost,
+      implicitTls: server?.services.find((s) => s.port === port)?.tls ?? false,
+      quietMs: 2 * oneWay + TERMINAL_QUIET_MARGIN_MS,
+      wait: (c) => this.#settle(c),
+    });
+    this.#terminals.push(connection);
+    this.#settle(connection);
+    return connection;
+  }
+
   /** Stops playback and lets go of the world. */
   destroy(): void {
     this.pause();
     this.#unsubscribe();
+    for (const t of this.#terminals) t.dispose();
+    this.#terminals = [];
+  }
+
+  /** The slowest one-way delay between two hosts: their link's latency and jitter, or the network's default. */
+  #oneWayMs(a: string, b: string): number {
+    const link = this.#world.network.links.find((l) => (l.a === a && l.b === b) || (l.a === b && l.b === a));
+    const { defaultLatencyMs, defaultJitterMs } = this.#world.scenario.network;
+    return link ? link.latencyMs + link.jitterMs : defaultLatencyMs + defaultJitterMs;
+  }
+
+  /** Runs the paused world while the learner waits on `connection` (see {@link TERMINAL_QUIET_MARGIN_MS}). */
+  #settle(connection: TerminalConnection): void {
+    if (!this.playing) {
+      const scheduler = this.#world.scheduler;
+      const deadline = this.#world.now + TERMINAL_MAX_WAIT_MS;
+      for (let next = scheduler.nextAt(); next !== undefined && next <= deadline; next = scheduler.nextAt()) {
+        if (!connection.waiting(next)) break;
+        this.#world.step();
+      }
+    }
+    this.#publish();
+    connection.publish();
   }
 
   #load(): void {
     this.#unsubscribe();
+    for (const t of this.#terminals) {
+      t.dispose();
+      t.publish();
+    }
+    this.#terminals = [];
     const world = new World(this.#scenario, this.#seed === undefined ? {} : { seed: this.#seed });
     this.#world = world;
     this.epoch++;
     this.#carry = 0;
-    this.#unsubscribe = world.trace.subscribe(() => {
-      this.#dirty = true;
-    });
+    const stops = [
+      world.trace.subscribe(() => {
+        this.#dirty = true;
+      }),
+      ...world.scenario.users.flatMap((u) => {
+        const inbox = world.account(u.address)?.inbox;
+        return inbox ? [inbox.subscribe(() => (this.#mailDirty = true))] : [];
+      }),
+    ];
+    this.#unsubscribe = () => stops.forEach((stop) => stop());
+    this.#submissions = [];
+    this.#submissionsDirty = true;
+    this.#mailDirty = true;
     this.#dirty = true;
     this.#publish();
   }
@@ -211,10 +351,27 @@ export class Simulation {
     const world = this.#world;
     this.now = world.now;
     this.nextAt = world.scheduler.nextAt();
+    for (const t of this.#terminals) t.publish();
+    this.#terminals = this.#terminals.filter((t) => !t.finished);
+    if (this.#submissionsDirty) {
+      this.#submissionsDirty = false;
+      this.submissions = this.#submissions.slice();
+    }
+    if (this.#mailDirty) {
+      this.#mailDirty = false;
+      this.mailboxes = Object.fromEntries(
+        world.scenario.users.map((u) => [u.address, world.account(u.address)?.inbox.messages.slice() ?? []]),
+      );
+    }
     if (!this.#dirty) return;
     this.#dirty = false;
     this.trace = world.trace.events.slice();
-    this.hosts = world.network.hosts.map((h) => ({ id: h.id, addresses: h.addresses, isUp: h.isUp }));
+    this.hosts = world.network.hosts.map((h) => ({
+      id: h.id,
+      addresses: h.addresses,
+      isUp: h.isUp,
+      services: h.services.map((s) => ({ port: s.port, service: s.service, tls: s.tls })),
+    }));
     this.links = world.network.links.map((l) => ({ a: l.a, b: l.b, latencyMs: l.latencyMs, up: l.up }));
   }
 

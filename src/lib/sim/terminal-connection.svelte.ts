@@ -1,0 +1,317 @@
+/**
+ * One terminal session: a raw TCP stream from a host to a server's port, as
+ * telnet (or `openssl s_client -starttls smtp`) would give a learner. The
+ * Simulation opens it and runs the world; this class owns the socket, keeps
+ * what was said as lines, and explains every reply with the engine's
+ * catalogue. It never decides anything about SMTP: the server at the other
+ * end is the real server session, and replies are split and explained only
+ * by the engine's `parseReplyLine`, `ReplyAssembler` and `explainReply`.
+ *
+ * Like the Simulation, it publishes to Svelte in batches: socket callbacks
+ * fill plain buffers, and {@link TerminalConnection.publish} (called by the
+ * Simulation once per frame or action) copies them into `$state`.
+ */
+import {
+  explainReply,
+  parseReplyLine,
+  ReplyAssembler,
+  utf8Bytes,
+  type Host,
+  type ReplyExplanation,
+  type Socket,
+  type Trace,
+} from '../../../simulators/index.ts';
+import { LineSplitter } from '../terminal/line-splitter.ts';
+
+/** Who said a line: the learner (`sent`), the server (`received`), or the terminal itself. */
+export type TerminalLineKind = 'sent' | 'received' | 'note' | 'error';
+
+/** One line of the session, as the terminal prints it. */
+export interface TerminalLine {
+  /** Position in the session, from 0. */
+  readonly id: number;
+  readonly kind: TerminalLineKind;
+  /** The text, without its line end; control characters made visible. */
+  readonly text: string;
+  /** For a server line that is a reply line: the first digit of its code (RFC 5321 §4.2.1), for colour. */
+  readonly replyClass?: number;
+}
+
+/** A complete server reply with the catalogue's explanation. */
+export interface ExplainedReply {
+  /** Position among the session's replies, from 0. */
+  readonly id: number;
+  /** Virtual time it arrived. */
+  readonly at: number;
+  readonly code: number;
+  /** The code's first digit: 2 done, 3 go on, 4 try later, 5 refused (RFC 5321 §4.2.1). */
+  readonly replyClass: number;
+  /** The RFC 3463 enhanced status code, when the reply has one. */
+  readonly enhanced?: string;
+  /** The first line's text (without code and enhanced code). */
+  readonly text: string;
+  /** How many more lines the reply has (a multi-line reply, RFC 5321 §4.2.1). */
+  readonly moreLines: number;
+  readonly explanation: ReplyExplanation;
+}
+
+/** Where the connection is in its life. `closing`: the learner closed it, the server's FIN may not be back yet. */
+export type TerminalPhase = 'connecting' | 'open' | 'closing' | 'closed';
+
+/** The TLS layer, once up. */
+export interface TerminalTls {
+  readonly version: string;
+  readonly cipher: string;
+  readonly serverName: string;
+}
+
+/** What the Simulation hands a new connection. */
+export interface TerminalConnectionOptions {
+  /** The host the terminal runs on. */
+  readonly from: Host;
+  readonly trace: Trace;
+  /** Reads virtual time. */
+  readonly now: () => number;
+  readonly address: string;
+  readonly port: number;
+  /** The server's host id, for messages and the certificate name. */
+  readonly serverHost: string;
+  /** Implicit TLS (port 465): the handshake runs before the first byte (RFC 8314). */
+  readonly implicitTls: boolean;
+  /**
+   * How long the connection may stay silent after its last activity before
+   * waiting for it stops: longer than a round trip and the server's thinking.
+   */
+  readonly quietMs: number;
+  /** Runs the world while the learner waits (the Simulation's rule); called after every intent. */
+  readonly wait: (connection: TerminalConnection) => void;
+}
+
+const FAILURES: Readonly<Record<'refused' | 'timeout' | 'no-route', string>> = {
+  refused: 'connection refused (nothing listens on that port)',
+  timeout: 'connection timed out (no answer to the SYN)',
+  'no-route': 'no route to host',
+};
+
+/** A terminal's connection; see the module comment. */
+export class TerminalConnection {
+  /** `from → host:port`, for headings. */
+  readonly label: string;
+  /** `host:port`. */
+  readonly target: string;
+
+  /** Every line so far; replaced (never mutated) on publish. */
+  lines = $state.raw<readonly TerminalLine[]>([]);
+  /** Every complete reply so far, oldest first; replaced on publish. */
+  replies = $state.raw<readonly ExplainedReply[]>([]);
+  phase = $state<TerminalPhase>('connecting');
+  /** The TLS layer once established. */
+  secure = $state.raw<TerminalTls | undefined>();
+  /** The learner asked for TLS and the handshake is under way. */
+  tlsStarting = $state(false);
+
+  readonly #options: TerminalConnectionOptions;
+  readonly #socket: Socket;
+  readonly #splitter = new LineSplitter();
+  readonly #assembler = new ReplyAssembler();
+  readonly #unsubscribe: () => void;
+  #lines: TerminalLine[] = [];
+  #replies: ExplainedReply[] = [];
+  #phase: TerminalPhase = 'connecting';
+  #secure: TerminalTls | undefined;
+  #tlsStarting = false;
+  #dirty = true;
+  #lastActivity: number;
+
+  constructor(options: TerminalConnectionOptions) {
+    this.#options = options;
+    this.target = `${options.serverHost}:${options.port}`;
+    this.label = `${options.from.id} → ${this.target}`;
+    this.#lastActivity = options.now();
+    this.#note(`Trying ${options.address} port ${options.port}…`);
+    this.#socket = options.from.connect(
+      {
+        address: options.address,
+        port: options.port,
+        serverName: options.serverHost,
+        ...(options.implicitTls ? { tls: true } : {}),
+      },
+      {
+        opened: () => this.#opened(),
+        data: (bytes) => this.#data(bytes),
+        end: () => this.#peerClosed(),
+        reset: (reason) => this.#finish(`Connection reset: ${reason}.`, 'error'),
+        failed: (reason) =>
+          this.#finish(`Unable to connect to ${this.target}: ${FAILURES[reason]}.`, 'error'),
+        tlsEstablished: (info) => this.#tlsUp(info),
+        closed: () => this.#finish(),
+      },
+    );
+    // The trace says when this connection's bytes leave a host; arrivals come through the handlers.
+    const id = this.#socket.id;
+    this.#unsubscribe = options.trace.subscribe((event) => {
+      if ('conn' in event && event.conn === id) this.#activity();
+    });
+  }
+
+  /** Whether lines can be sent. */
+  get connected(): boolean {
+    return this.phase === 'open';
+  }
+
+  /** Whether the learner can start TLS now: connected, not secure yet, no handshake running. */
+  get canStartTls(): boolean {
+    return this.phase === 'open' && this.secure === undefined && !this.tlsStarting;
+  }
+
+  /** Whether the connection is finished for good (closed, reset or never made). */
+  get finished(): boolean {
+    return this.#phase === 'closed';
+  }
+
+  /**
+   * Sends one line and CRLF (RFC 5321 §2.3.8), then lets the Simulation run
+   * the world for the answer. Returns false when nothing could be sent.
+   */
+  send(line: string): boolean {
+    if (this.#phase !== 'open' || !this.#socket.writable) {
+      this.#line('error', 'Not connected: choose a server and press Connect.');
+      this.#options.wait(this);
+      return false;
+    }
+    this.#line('sent', line);
+    this.#socket.write(utf8Bytes(`${line}\r\n`));
+    this.#activity();
+    this.#options.wait(this);
+    return true;
+  }
+
+  /**
+   * Starts the TLS handshake as the client, as `openssl s_client -starttls`
+   * does once the server said `220 Ready to start TLS` (RFC 3207 §4). Sent
+   * before that, the ClientHello reaches the server as garbage.
+   */
+  startTls(): void {
+    if (!this.canStartTls) return;
+    this.#tlsStarting = true;
+    this.#note('Starting TLS: sending a ClientHello…');
+    this.#socket.startTls();
+    this.#activity();
+    this.#options.wait(this);
+  }
+
+  /** Closes the connection: FIN when open (the server sees the client leave), RST while still connecting. */
+  close(): void {
+    if (this.#phase === 'open') {
+      this.#phase = 'closing';
+      this.#note('Closing the connection.');
+      this.#socket.end();
+    } else if (this.#phase === 'connecting') {
+      this.#socket.reset('closed by the learner');
+      this.#finish('Connection attempt abandoned.');
+    } else return;
+    this.#activity();
+    this.#options.wait(this);
+  }
+
+  /** The world this connection lived in is gone (the simulation was reset). */
+  dispose(): void {
+    if (this.#phase !== 'closed') this.#finish('The world was reset: this connection is gone.');
+    this.#unsubscribe();
+  }
+
+  /**
+   * Whether the learner is still waiting on this connection, when the next
+   * scheduled event is due at `nextAt`: while connecting, or while something
+   * sent on it may still be answered (within `quietMs` of its last activity).
+   */
+  waiting(nextAt: number): boolean {
+    if (this.#phase === 'closed') return false;
+    return this.#phase === 'connecting' || nextAt <= this.#lastActivity + this.#options.quietMs;
+  }
+
+  /** Copies the buffers into the reactive fields, when something changed. */
+  publish(): void {
+    if (!this.#dirty) return;
+    this.#dirty = false;
+    this.lines = this.#lines.slice();
+    this.replies = this.#replies.slice();
+    this.phase = this.#phase;
+    this.secure = this.#secure;
+    this.tlsStarting = this.#tlsStarting;
+  }
+
+  #opened(): void {
+    this.#phase = 'open';
+    this.#activity();
+    this.#note(`Connected to ${this.target}.`);
+  }
+
+  #data(bytes: Uint8Array): void {
+    this.#activity();
+    for (const line of this.#splitter.push(bytes)) this.#received(line);
+  }
+
+  #received(text: string): void {
+    const parsed = parseReplyLine(text);
+    this.#line('received', text, parsed === undefined ? undefined : Math.floor(parsed.code / 100));
+    const event = this.#assembler.push(text);
+    if (event?.kind !== 'reply') return;
+    const { reply } = event;
+    this.#replies.push({
+      id: this.#replies.length,
+      at: this.#options.now(),
+      code: reply.code,
+      replyClass: Math.floor(reply.code / 100),
+      ...(reply.enhanced === undefined ? {} : { enhanced: reply.enhanced }),
+      text: reply.lines[0] ?? '',
+      moreLines: reply.lines.length - 1,
+      explanation: explainReply(reply.code, reply.enhanced),
+    });
+  }
+
+  #peerClosed(): void {
+    this.#activity();
+    const tail = this.#splitter.flush();
+    if (tail !== undefined) this.#received(tail);
+    this.#note('Connection closed by foreign host.');
+    // Close our side too, as telnet does: the connection is gone once both FINs have crossed.
+    if (this.#socket.writable) this.#socket.end();
+    if (this.#phase !== 'closed') this.#phase = 'closing';
+  }
+
+  #tlsUp(info: TerminalTls): void {
+    this.#activity();
+    this.#secure = { version: info.version, cipher: info.cipher, serverName: info.serverName };
+    this.#tlsStarting = false;
+    this.#note(`TLS established: ${info.version}, ${info.cipher}, certificate for ${info.serverName}.`);
+  }
+
+  #finish(message?: string, kind: 'note' | 'error' = 'note'): void {
+    if (message !== undefined) this.#line(kind, message);
+    if (this.#phase === 'closed') return;
+    this.#phase = 'closed';
+    this.#tlsStarting = false;
+    this.#dirty = true;
+    this.#unsubscribe();
+  }
+
+  #note(text: string): void {
+    this.#line('note', text);
+  }
+
+  #line(kind: TerminalLineKind, text: string, replyClass?: number): void {
+    this.#lines.push({
+      id: this.#lines.length,
+      kind,
+      text,
+      ...(replyClass === undefined ? {} : { replyClass }),
+    });
+    this.#dirty = true;
+  }
+
+  #activity(): void {
+    this.#lastActivity = this.#options.now();
+    this.#dirty = true;
+  }
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { styleLine, styleNote } from './ansi.ts';
+
+describe('styleLine', () => {
+  it('colours a reply code by its class and leaves the rest of the line plain (RFC 5321 §4.2.1)', () => {
+    expect(
+      [2, 3, 4, 5].map((c) => styleLine({ kind: 'received', text: `${c}50 text`, replyClass: c })),
+    ).toEqual([
+      '\x1b[32m250\x1b[0m text',
+      '\x1b[33m350\x1b[0m text',
+      '\x1b[31m450\x1b[0m text',
+      '\x1b[31m550\x1b[0m text',
+    ]);
+  });
+
+  it('prints a server line that is not a reply as it is', () => {
+    expect(styleLine({ kind: 'received', text: '␖␃␁' })).toBe('␖␃␁');
+  });
+
+  it('marks what the learner sent with the prompt, and the terminal’s own notes and errors with *', () => {
+    expect([
+      styleLine({ kind: 'sent', text: 'QUIT' }),
+      styleLine({ kind: 'note', text: 'Connected.' }),
+      styleLine({ kind: 'error', text: 'Refused.' }),
+      styleNote('HELO  HELP'),
+    ]).toEqual([
+      '\x1b[36m> \x1b[1mQUIT\x1b[0m',
+      '\x1b[90m* Connected.\x1b[0m',
+      '\x1b[31m* Refused.\x1b[0m',
+      '\x1b[90mHELO  HELP\x1b[0m',
+    ]);
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { completeCommand } from './completion.ts';
+
+describe('completeCommand', () => {
+  it('completes a verb and adds the space its argument needs (RFC 5321 §4.1.1)', () => {
+    expect(['eh', 'MA', 'rc', 'au', 'vr'].map((t) => completeCommand(t, t.length))).toEqual([
+      { kind: 'replace', text: 'EHLO ' },
+      { kind: 'replace', text: 'MAIL ' },
+      { kind: 'replace', text: 'RCPT ' },
+      { kind: 'replace', text: 'AUTH ' },
+      { kind: 'replace', text: 'VRFY ' },
+    ]);
+  });
+
+  it('adds no space after verbs without an argument (DATA, QUIT, RSET, STARTTLS, NOOP, HELP)', () => {
+    expect(['da', 'q', 'rs', 'st', 'no'].map((t) => completeCommand(t, t.length))).toEqual([
+      { kind: 'replace', text: 'DATA' },
+      { kind: 'replace', text: 'QUIT' },
+      { kind: 'replace', text: 'RSET' },
+      { kind: 'replace', text: 'STARTTLS' },
+      { kind: 'replace', text: 'NOOP' },
+    ]);
+  });
+
+  it('completes what several verbs share, then lists them, as a shell does', () => {
+    expect(completeCommand('he', 2)).toEqual({ kind: 'replace', text: 'HEL' });
+    expect(completeCommand('HEL', 3)).toEqual({ kind: 'options', options: ['HELO', 'HELP'] });
+    expect(completeCommand('E', 1)).toEqual({ kind: 'options', options: ['EHLO', 'EXPN'] });
+  });
+
+  it('upper-cases a bare verb typed in full, and leaves one already complete alone', () => {
+    expect(completeCommand('quit', 4)).toEqual({ kind: 'replace', text: 'QUIT' });
+    expect(completeCommand('QUIT', 4)).toBeUndefined();
+    expect(completeCommand('mail', 4)).toEqual({ kind: 'replace', text: 'MAIL ' });
+  });
+
+  it('completes FROM:< after MAIL and TO:< after RCPT (RFC 5321 §4.1.1.2, §4.1.1.3)', () => {
+    expect(
+      ['MAIL ', 'mail f', 'MAIL FROM', 'RCPT ', 'rcpt to:'].map((t) => completeCommand(t, t.length)),
+    ).toEqual([
+      { kind: 'replace', text: 'MAIL FROM:<' },
+      { kind: 'replace', text: 'MAIL FROM:<' },
+      { kind: 'replace', text: 'MAIL FROM:<' },
+      { kind: 'replace', text: 'RCPT TO:<' },
+      { kind: 'replace', text: 'RCPT TO:<' },
+    ]);
+  });
+
+  it('has nothing to complete on an empty line, an unknown word, a finished path, or mid-line', () => {
+    expect([
+      completeCommand('', 0),
+      completeCommand('   ', 3),
+      completeCommand('xyz', 3),
+      completeCommand('MAIL FROM:<', 11),
+      completeCommand('MAIL FROM:<a@b>', 15),
+      completeCommand('MAIL TO', 7),
+      completeCommand('EHLO x', 6),
+      completeCommand('eh', 1),
+    ]).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+});

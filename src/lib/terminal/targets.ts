@@ -1,0 +1,51 @@
+/**
+ * Where the terminal can connect: every service that every host listens on,
+ * named the way a learner would type it (`mx.example.net:25`).
+ */
+
+/** A listening service, as the host reports it. */
+export interface ServiceView {
+  readonly port: number;
+  readonly service: string;
+  /** Implicit TLS (ports 465, 993, 995; RFC 8314): TLS starts as soon as TCP is up. */
+  readonly tls: boolean;
+}
+
+/** A host with its addresses and services. */
+export interface HostServices {
+  readonly id: string;
+  readonly addresses: readonly string[];
+  readonly services: readonly ServiceView[];
+}
+
+/** One entry of the terminal's "To" list. */
+export interface TerminalTarget {
+  /** `host:port`, the option's value. */
+  readonly value: string;
+  /** `host:port (service)` or `host:port (service, TLS)`. */
+  readonly label: string;
+  readonly host: string;
+  readonly address: string;
+  readonly port: number;
+  readonly service: string;
+  readonly tls: boolean;
+}
+
+/** Every listening service of every host, by host in the given order and by port. */
+export function terminalTargets(hosts: readonly HostServices[]): TerminalTarget[] {
+  return hosts.flatMap((h) => {
+    const address = h.addresses[0];
+    if (address === undefined) return [];
+    return [...h.services]
+      .sort((a, b) => a.port - b.port)
+      .map((s) => ({
+        value: `${h.id}:${s.port}`,
+        label: `${h.id}:${s.port} (${s.service}${s.tls ? ', TLS' : ''})`,
+        host: h.id,
+        address,
+        port: s.port,
+        service: s.service,
+        tls: s.tls,
+      }));
+  });
+}
