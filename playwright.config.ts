@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import { chromium, defineConfig, devices } from '@playwright/test';
 
-const PORT = 5199;
+// E2E_PORT lets two checkouts run their tests side by side.
+const PORT = Number(process.env['E2E_PORT'] ?? 5199);
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 
 /** The executable to launch, or undefined for Playwright's own browser; throws when there is none. */
