@@ -114,7 +114,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/src/**', '../src/*', '../../src/*'], message: 'The engine may not import the app.' },
+            {
+              group: ['**/src/**', '../src/*', '../../src/*'],
+              message: 'The engine may not import the app.',
+            },
             { group: uiLibraries, message: 'The engine has no UI libraries (STYLE.md §S2).' },
           ],
         },
