@@ -27,3 +27,4 @@ export { base64Encode } from './core/bytes.ts';
 export { readHeaderSection, findField } from './mime/header-section.ts';
 export type { CheckResult, LocalMessage, Pop3CheckOptions } from './agents/mua.ts';
 export { POP3_VERBS } from './pop3/codec.ts';
+export { parseStatusLine } from './pop3/codec.ts';

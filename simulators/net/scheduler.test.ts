@@ -82,3 +82,21 @@ describe('Scheduler', () => {
     expect(hooks).toBe(2);
   });
 });
+
+describe('Scheduler holds', () => {
+  it('runs nothing and lets no time pass while an effect holds the clock', () => {
+    const s = new Scheduler();
+    const log: number[] = [];
+    s.schedule(10, () => log.push(s.now));
+    const release = s.hold();
+    expect(s.step()).toBe(false);
+    expect(s.runFor(100)).toBe(0);
+    expect(s.runUntilIdle()).toBe(0);
+    expect([s.now, s.held, log]).toEqual([0, true, []]);
+    release();
+    release();
+    expect(s.held).toBe(false);
+    s.runFor(100);
+    expect([s.now, log]).toEqual([100, [10]]);
+  });
+});

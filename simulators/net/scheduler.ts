@@ -34,6 +34,8 @@ export class Scheduler {
   readonly #live = new Set<number>();
   readonly #afterEach: AfterEventHook[] = [];
   #eventsRun = 0;
+  /** Asynchronous effects in flight (WebCrypto): time stands still until they settle. */
+  #holds = 0;
 
   /** Current virtual time. */
   get now(): VirtualMs {
@@ -109,8 +111,30 @@ export class Scheduler {
     };
   }
 
-  /** Runs the earliest event, moving the clock to its time. Returns false when nothing is scheduled. */
+  /**
+   * Stops the clock until the returned release is called: an effect that
+   * costs no virtual time but resolves asynchronously (STYLE.md §S3, "crypto
+   * is an effect too") holds it, so nothing else happens in between and runs
+   * stay deterministic. While held, `step` and `runFor` run nothing.
+   */
+  hold(): () => void {
+    this.#holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#holds--;
+    };
+  }
+
+  /** Whether an effect holds the clock. */
+  get held(): boolean {
+    return this.#holds > 0;
+  }
+
+  /** Runs the earliest event, moving the clock to its time. Returns false when nothing is scheduled or the clock is held. */
   step(): boolean {
+    if (this.#holds > 0) return false;
     this.#dropCancelledTop();
     const entry = this.#pop();
     if (!entry) return false;
@@ -129,10 +153,10 @@ export class Scheduler {
     const target = this.#now + Math.max(0, duration);
     let n = 0;
     for (let next = this.nextAt(); next !== undefined && next <= target; next = this.nextAt()) {
-      this.step();
+      if (!this.step()) return n; // held: time may not pass until the effect settles
       n++;
     }
-    this.#now = Math.max(this.#now, target);
+    if (this.#holds === 0) this.#now = Math.max(this.#now, target);
     return n;
   }
 
@@ -150,7 +174,7 @@ export class Scheduler {
     const until = options.until ?? Infinity;
     let n = 0;
     for (let next = this.nextAt(); next !== undefined && next <= until && n < max; next = this.nextAt()) {
-      this.step();
+      if (!this.step()) break;
       n++;
     }
     return n;

@@ -27,6 +27,7 @@ import {
 import type { AgentEnv } from '../agents/env.ts';
 import { parseIsoTime } from '../core/civil-time.ts';
 import { DnsService } from './dns-service.ts';
+import { Effects } from './effects.ts';
 import { parseScenario, type Scenario } from './scenario.ts';
 
 /** Options for building a world. */
@@ -59,6 +60,8 @@ export class World implements AgentEnv {
   /** Diagnostics of every zone, as last applied. */
   readonly zoneReports = new Map<string, ZoneReport>();
   readonly identity: IdentityProvider;
+  /** Asynchronous effects (WebCrypto) that hold the clock while they run. */
+  readonly effects = new Effects(this.scheduler);
   /** The mail server of each host that has one. */
   readonly mailServers = new Map<string, MailServer>();
   /** The mail program of each user that has one, by address. */
@@ -192,9 +195,23 @@ export class World implements AgentEnv {
     return this.scheduler.runFor(duration);
   }
 
-  /** Runs until nothing is scheduled (or the limits in options are reached). */
+  /**
+   * Runs until nothing is scheduled (or the limits in options are reached).
+   * It stops early while an asynchronous effect holds the clock: use
+   * {@link settle} when a world signs or verifies with WebCrypto.
+   */
   runUntilIdle(options?: { maxEvents?: number; until?: number }): number {
     return this.scheduler.runUntilIdle(options);
+  }
+
+  /** Runs until nothing is scheduled and no effect is pending, awaiting effects as they come. */
+  async settle(options: { maxEvents?: number; until?: number } = {}): Promise<number> {
+    let n = 0;
+    for (;;) {
+      n += this.scheduler.runUntilIdle(options);
+      if (this.effects.pending === 0) return n;
+      await this.effects.next();
+    }
   }
 }
 

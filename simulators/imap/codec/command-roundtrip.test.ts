@@ -102,15 +102,15 @@ const fetchAttribute: fc.Arbitrary<FetchAttribute> = fc.oneof(
     .map((name) => ({ name }) as FetchAttribute),
   fc
     .tuple(fc.boolean(), section, fc.option(partial, { nil: undefined }))
-    .map(([peek, s, p]) =>
+    .map(([peek, s, p]): FetchAttribute =>
       p ? { name: 'BODY[]', peek, section: s, partial: p } : { name: 'BODY[]', peek, section: s },
     ),
   fc
     .tuple(fc.boolean(), part, fc.option(partial, { nil: undefined }))
-    .map(([peek, pt, p]) =>
+    .map(([peek, pt, p]): FetchAttribute =>
       p ? { name: 'BINARY[]', peek, part: pt, partial: p } : { name: 'BINARY[]', peek, part: pt },
     ),
-  part.map((pt) => ({ name: 'BINARY.SIZE', part: pt })),
+  part.map((pt): FetchAttribute => ({ name: 'BINARY.SIZE', part: pt })),
 );
 
 const { key: searchKey } = fc.letrec<{ key: SearchKey }>((tie) => ({

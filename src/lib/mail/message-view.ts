@@ -38,18 +38,38 @@ export interface MessageSource {
   readonly hops: readonly string[];
 }
 
-/** The list row of a message. */
-export function summarizeMessage(message: StoredMessage): MessageSummary {
-  const header = readHeaderSection(message.raw);
+/** The header fields a list shows, decoded; empty when the message has none (Date: undefined). */
+export interface HeaderSummary {
+  readonly from: string;
+  readonly subject: string;
+  readonly date: string | undefined;
+  /** The Message-ID field as written, which identifies the message wherever a copy of it is (RFC 5322 §3.6.4). */
+  readonly messageId: string | undefined;
+}
+
+/** Reads From, Subject, Date and Message-ID from a message's header section. */
+export function summarizeHeader(raw: Uint8Array): HeaderSummary {
+  const header = readHeaderSection(raw);
   const field = (name: string) => {
     const f = findField(header, name);
     return f === undefined ? undefined : headerText(f.value);
   };
   return {
-    uid: message.uid,
     from: field('From') ?? '',
     subject: field('Subject') ?? '',
-    date: field('Date') ?? formatArrival(message.internalDate),
+    date: field('Date'),
+    messageId: field('Message-ID')?.trim(),
+  };
+}
+
+/** The list row of a message. */
+export function summarizeMessage(message: StoredMessage): MessageSummary {
+  const { from, subject, date } = summarizeHeader(message.raw);
+  return {
+    uid: message.uid,
+    from,
+    subject,
+    date: date ?? formatArrival(message.internalDate),
     size: message.raw.length,
   };
 }

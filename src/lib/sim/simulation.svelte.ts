@@ -12,7 +12,10 @@
 import {
   PRESETS,
   World,
+  type CheckResult,
   type Draft,
+  type LocalMessage,
+  type Pop3CheckOptions,
   type RRType,
   type Scenario,
   type ScenarioInput,
@@ -20,7 +23,7 @@ import {
   type SubmissionResult,
   type TraceEvent,
 } from '../../../simulators/index.ts';
-import type { ServiceView } from '../terminal/targets.ts';
+import { terminalProtocol, type ServiceView } from '../terminal/targets.ts';
 import { normalizeName } from '../viz/dns-lookup.ts';
 import { TerminalConnection } from './terminal-connection.svelte.ts';
 
@@ -53,6 +56,10 @@ export const ADVANCE_MS = 100;
  * event run, not at the end of that window. TERMINAL_MAX_WAIT_MS bounds it,
  * a little over the 30 s connect timeout, so a silent server cannot hang the
  * page. With Play running nothing is forced: replies arrive with latency.
+ *
+ * Check mail follows the same rule: the paused world runs until the mail
+ * program has its result, and then for the same quiet window, so the
+ * connection's goodbye is not left half-done.
  */
 export const TERMINAL_QUIET_MARGIN_MS = 500;
 /** The longest a terminal action may run the paused clock, virtual ms. */
@@ -107,6 +114,25 @@ export interface Submission {
   readonly result?: SubmissionResult;
 }
 
+/** A mail check started from the Mail program panel, and how it went. */
+export interface MailCheck {
+  /** Whose mail program checks. */
+  readonly address: string;
+  readonly options: Pop3CheckOptions;
+  /** Virtual time of Check mail. */
+  readonly at: number;
+  /** The mail program's report; undefined while the check is under way. */
+  readonly result?: CheckResult;
+  /** Virtual time the result came. */
+  readonly doneAt?: number;
+}
+
+/** Something a learner waits on while the paused clock runs (see {@link TERMINAL_QUIET_MARGIN_MS}). */
+interface Waiter {
+  /** Whether the event due at `nextAt` is still part of the wait. */
+  waiting(nextAt: number): boolean;
+}
+
 /** Purpose recorded on lookups asked from the DNS panel. */
 export const PANEL_PURPOSE = 'asked in the DNS panel';
 
@@ -123,6 +149,11 @@ export class Simulation {
   #mailDirty = true;
   #submissionsDirty = false;
   #submissions: Submission[] = [];
+  #checksDirty = false;
+  #checks: Record<string, MailCheck> = {};
+  /** How many messages each mail program's local copy held at the last publish. */
+  #localSizes: Record<string, number> = {};
+  #localDirty = true;
   /** Open terminals, published with the rest; dropped once finished. */
   #terminals: TerminalConnection[] = [];
   #frame: number | undefined;
@@ -150,6 +181,14 @@ export class Simulation {
   mailboxes = $state.raw<Readonly<Record<string, readonly StoredMessage[]>>>({});
   /** Messages sent from the Compose panel, oldest first; replaced when one is sent or its result comes. */
   submissions = $state.raw<readonly Submission[]>([]);
+  /** Each user's latest mail check from the Mail program panel, by address; replaced when one starts or ends. */
+  mailChecks = $state.raw<Readonly<Record<string, MailCheck>>>({});
+  /**
+   * Each mail program's local copy (by its user's address, for users with a
+   * mail program): what it has downloaded over POP3, oldest first; replaced
+   * when a message comes in.
+   */
+  localMail = $state.raw<Readonly<Record<string, readonly LocalMessage[]>>>({});
 
   constructor(scenario: ScenarioInput = PRESETS.default!, options: SimulationOptions = {}) {
     this.#scenario = scenario;
@@ -263,6 +302,42 @@ export class Simulation {
   }
 
   /**
+   * The user at `address` presses Check mail: their mail program connects to
+   * their server over POP3 (RFC 1939; STLS when offered on 110, implicit TLS
+   * on 995), logs in, downloads what is new into its local copy, and deletes
+   * from the server or keeps there, as `options.mode` says. With the clock
+   * paused the world runs while the learner waits, by the terminal's rule
+   * ({@link TERMINAL_QUIET_MARGIN_MS}); the outcome lands in `mailChecks`.
+   */
+  checkMail(address: string, options: Pop3CheckOptions): MailCheck {
+    const key = address.toLowerCase();
+    const start: MailCheck = { address, options, at: this.#world.now };
+    let check = start;
+    const record = (next: MailCheck) => {
+      check = next;
+      this.#checks[key] = next;
+      this.#checksDirty = true;
+    };
+    record(start);
+    try {
+      this.#world.checkMail(address, options, (result) => {
+        // A later check replaces this one in the panel; its result must not overwrite the newer check.
+        if (this.#checks[key] === start) record({ ...start, result, doneAt: this.#world.now });
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      record({ ...start, result: { ok: false, reason }, doneAt: start.at });
+    }
+    const user = this.#world.scenario.users.find((u) => u.address.toLowerCase() === key);
+    const quietMs =
+      2 * (user?.mua === undefined ? 0 : this.#oneWayMs(user.mua, user.host)) + TERMINAL_QUIET_MARGIN_MS;
+    this.#settle({
+      waiting: (nextAt) => check.doneAt === undefined || nextAt <= check.doneAt + quietMs,
+    });
+    return check;
+  }
+
+  /**
    * Opens a terminal on host `fromHost` to `address`:`port`, as telnet would
    * (with implicit TLS when the port is a TLS port, as `openssl s_client`).
    * The connection follows the waiting rule of {@link TERMINAL_QUIET_MARGIN_MS}.
@@ -273,6 +348,7 @@ export class Simulation {
     const server = world.network.hostByAddress(address);
     const serverHost = server?.id ?? address;
     const oneWay = this.#oneWayMs(fromHost, serverHost);
+    const service = server?.services.find((s) => s.port === port);
     const connection = new TerminalConnection({
       from,
       trace: world.trace,
@@ -280,12 +356,17 @@ export class Simulation {
       address,
       port,
       serverHost,
-      implicitTls: server?.services.find((s) => s.port === port)?.tls ?? false,
+      implicitTls: service?.tls ?? false,
+      protocol: terminalProtocol(service?.service, port),
       quietMs: 2 * oneWay + TERMINAL_QUIET_MARGIN_MS,
-      wait: (c) => this.#settle(c),
+      wait: (c) => {
+        this.#settle(c);
+        c.publish();
+      },
     });
     this.#terminals.push(connection);
     this.#settle(connection);
+    connection.publish();
     return connection;
   }
 
@@ -304,18 +385,17 @@ export class Simulation {
     return link ? link.latencyMs + link.jitterMs : defaultLatencyMs + defaultJitterMs;
   }
 
-  /** Runs the paused world while the learner waits on `connection` (see {@link TERMINAL_QUIET_MARGIN_MS}). */
-  #settle(connection: TerminalConnection): void {
+  /** Runs the paused world while the learner waits on `waiter` (see {@link TERMINAL_QUIET_MARGIN_MS}). */
+  #settle(waiter: Waiter): void {
     if (!this.playing) {
       const scheduler = this.#world.scheduler;
       const deadline = this.#world.now + TERMINAL_MAX_WAIT_MS;
       for (let next = scheduler.nextAt(); next !== undefined && next <= deadline; next = scheduler.nextAt()) {
-        if (!connection.waiting(next)) break;
+        if (!waiter.waiting(next)) break;
         this.#world.step();
       }
     }
     this.#publish();
-    connection.publish();
   }
 
   #load(): void {
@@ -341,6 +421,10 @@ export class Simulation {
     this.#unsubscribe = () => stops.forEach((stop) => stop());
     this.#submissions = [];
     this.#submissionsDirty = true;
+    this.#checks = {};
+    this.#checksDirty = true;
+    this.#localSizes = {};
+    this.#localDirty = true;
     this.#mailDirty = true;
     this.#dirty = true;
     this.#publish();
@@ -357,12 +441,17 @@ export class Simulation {
       this.#submissionsDirty = false;
       this.submissions = this.#submissions.slice();
     }
+    if (this.#checksDirty) {
+      this.#checksDirty = false;
+      this.mailChecks = Object.fromEntries(Object.values(this.#checks).map((c) => [c.address, c]));
+    }
     if (this.#mailDirty) {
       this.#mailDirty = false;
       this.mailboxes = Object.fromEntries(
         world.scenario.users.map((u) => [u.address, world.account(u.address)?.inbox.messages.slice() ?? []]),
       );
     }
+    this.#publishLocalMail();
     if (!this.#dirty) return;
     this.#dirty = false;
     this.trace = world.trace.events.slice();
@@ -373,6 +462,28 @@ export class Simulation {
       services: h.services.map((s) => ({ port: s.port, service: s.service, tls: s.tls })),
     }));
     this.links = world.network.links.map((l) => ({ a: l.a, b: l.b, latencyMs: l.latencyMs, up: l.up }));
+  }
+
+  /**
+   * Copies the mail programs' local copies when one has grown. The MUA only
+   * ever adds to its copy (POP3 deletes on the server, never locally), so the
+   * sizes tell a change.
+   */
+  #publishLocalMail(): void {
+    const world = this.#world;
+    let changed = this.#localDirty;
+    this.#localDirty = false;
+    for (const [address, mua] of world.muas) {
+      if (this.#localSizes[address] !== mua.local.size) changed = true;
+      this.#localSizes[address] = mua.local.size;
+    }
+    if (!changed) return;
+    this.localMail = Object.fromEntries(
+      world.scenario.users.flatMap((u) => {
+        const mua = world.muas.get(u.address.toLowerCase());
+        return mua === undefined ? [] : [[u.address, [...mua.local.values()]]];
+      }),
+    );
   }
 
   readonly #tick = (wallMs: number): void => {

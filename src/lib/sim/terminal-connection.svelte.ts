@@ -2,10 +2,12 @@
  * One terminal session: a raw TCP stream from a host to a server's port, as
  * telnet (or `openssl s_client -starttls smtp`) would give a learner. The
  * Simulation opens it and runs the world; this class owns the socket, keeps
- * what was said as lines, and explains every reply with the engine's
- * catalogue. It never decides anything about SMTP: the server at the other
- * end is the real server session, and replies are split and explained only
- * by the engine's `parseReplyLine`, `ReplyAssembler` and `explainReply`.
+ * what was said as lines, and explains every reply. It never decides
+ * anything about SMTP or POP3: the server at the other end is the real server
+ * session. SMTP replies are split and explained only by the engine's
+ * `parseReplyLine`, `ReplyAssembler` and `explainReply`; POP3 responses by
+ * the small pure reader of `pop3-explain.ts`, which pairs each status line
+ * with the command it answers.
  *
  * Like the Simulation, it publishes to Svelte in batches: socket callbacks
  * fill plain buffers, and {@link TerminalConnection.publish} (called by the
@@ -21,7 +23,9 @@ import {
   type Socket,
   type Trace,
 } from '../../../simulators/index.ts';
+import type { CommandProtocol } from '../terminal/completion.ts';
 import { LineSplitter } from '../terminal/line-splitter.ts';
+import { Pop3ResponseReader, type Pop3Explanation, type Pop3StatusWord } from '../terminal/pop3-explain.ts';
 
 /** Who said a line: the learner (`sent`), the server (`received`), or the terminal itself. */
 export type TerminalLineKind = 'sent' | 'received' | 'note' | 'error';
@@ -35,6 +39,8 @@ export interface TerminalLine {
   readonly text: string;
   /** For a server line that is a reply line: the first digit of its code (RFC 5321 §4.2.1), for colour. */
   readonly replyClass?: number;
+  /** For a POP3 server's status line: its status word (RFC 1939 §3), for colour. */
+  readonly pop3Status?: Pop3StatusWord;
 }
 
 /** A complete server reply with the catalogue's explanation. */
@@ -53,6 +59,24 @@ export interface ExplainedReply {
   /** How many more lines the reply has (a multi-line reply, RFC 5321 §4.2.1). */
   readonly moreLines: number;
   readonly explanation: ReplyExplanation;
+}
+
+/** A complete POP3 response, explained in the context of the command it answers. */
+export interface ExplainedPop3Reply {
+  /** Position among the session's responses, from 0. */
+  readonly id: number;
+  /** Virtual time it was complete. */
+  readonly at: number;
+  readonly status: Pop3StatusWord;
+  /** The RFC 2449 §8 response code, without brackets. */
+  readonly code?: string;
+  /** The status line's text (after status and code). */
+  readonly text: string;
+  /** The command line it answers; undefined for the greeting. */
+  readonly command?: string;
+  /** Lines of its multi-line body (without the final `.`). */
+  readonly bodyLines: number;
+  readonly explanation: Pop3Explanation;
 }
 
 /** Where the connection is in its life. `closing`: the learner closed it, the server's FIN may not be back yet. */
@@ -76,8 +100,10 @@ export interface TerminalConnectionOptions {
   readonly port: number;
   /** The server's host id, for messages and the certificate name. */
   readonly serverHost: string;
-  /** Implicit TLS (port 465): the handshake runs before the first byte (RFC 8314). */
+  /** Implicit TLS (ports 465, 995): the handshake runs before the first byte (RFC 8314). */
   readonly implicitTls: boolean;
+  /** Whose replies to expect and explain; SMTP when left out. */
+  readonly protocol?: CommandProtocol;
   /**
    * How long the connection may stay silent after its last activity before
    * waiting for it stops: longer than a round trip and the server's thinking.
@@ -99,11 +125,15 @@ export class TerminalConnection {
   readonly label: string;
   /** `host:port`. */
   readonly target: string;
+  /** Whose replies the connection explains. */
+  readonly protocol: CommandProtocol;
 
   /** Every line so far; replaced (never mutated) on publish. */
   lines = $state.raw<readonly TerminalLine[]>([]);
-  /** Every complete reply so far, oldest first; replaced on publish. */
+  /** Every complete SMTP reply so far, oldest first; replaced on publish. */
   replies = $state.raw<readonly ExplainedReply[]>([]);
+  /** Every complete POP3 response so far, oldest first; replaced on publish. */
+  pop3Replies = $state.raw<readonly ExplainedPop3Reply[]>([]);
   phase = $state<TerminalPhase>('connecting');
   /** The TLS layer once established. */
   secure = $state.raw<TerminalTls | undefined>();
@@ -114,9 +144,11 @@ export class TerminalConnection {
   readonly #socket: Socket;
   readonly #splitter = new LineSplitter();
   readonly #assembler = new ReplyAssembler();
+  readonly #pop3 = new Pop3ResponseReader();
   readonly #unsubscribe: () => void;
   #lines: TerminalLine[] = [];
   #replies: ExplainedReply[] = [];
+  #pop3Replies: ExplainedPop3Reply[] = [];
   #phase: TerminalPhase = 'connecting';
   #secure: TerminalTls | undefined;
   #tlsStarting = false;
@@ -126,6 +158,7 @@ export class TerminalConnection {
   constructor(options: TerminalConnectionOptions) {
     this.#options = options;
     this.target = `${options.serverHost}:${options.port}`;
+    this.protocol = options.protocol ?? 'smtp';
     this.label = `${options.from.id} → ${this.target}`;
     this.#lastActivity = options.now();
     this.#note(`Trying ${options.address} port ${options.port}…`);
@@ -170,7 +203,7 @@ export class TerminalConnection {
   }
 
   /**
-   * Sends one line and CRLF (RFC 5321 §2.3.8), then lets the Simulation run
+   * Sends one line and CRLF (RFC 5321 §2.3.8, RFC 1939 §3), then lets the Simulation run
    * the world for the answer. Returns false when nothing could be sent.
    */
   send(line: string): boolean {
@@ -180,6 +213,7 @@ export class TerminalConnection {
       return false;
     }
     this.#line('sent', line);
+    if (this.protocol === 'pop3') this.#pop3.sent(line);
     this.#socket.write(utf8Bytes(`${line}\r\n`));
     this.#activity();
     this.#options.wait(this);
@@ -188,8 +222,9 @@ export class TerminalConnection {
 
   /**
    * Starts the TLS handshake as the client, as `openssl s_client -starttls`
-   * does once the server said `220 Ready to start TLS` (RFC 3207 §4). Sent
-   * before that, the ClientHello reaches the server as garbage.
+   * does once the server said `220 Ready to start TLS` (RFC 3207 §4) or
+   * `+OK` to STLS (RFC 2595 §4). Sent before that, the ClientHello reaches
+   * the server as garbage.
    */
   startTls(): void {
     if (!this.canStartTls) return;
@@ -236,6 +271,7 @@ export class TerminalConnection {
     this.#dirty = false;
     this.lines = this.#lines.slice();
     this.replies = this.#replies.slice();
+    this.pop3Replies = this.#pop3Replies.slice();
     this.phase = this.#phase;
     this.secure = this.#secure;
     this.tlsStarting = this.#tlsStarting;
@@ -253,6 +289,7 @@ export class TerminalConnection {
   }
 
   #received(text: string): void {
+    if (this.protocol === 'pop3') return this.#receivedPop3(text);
     const parsed = parseReplyLine(text);
     this.#line('received', text, parsed === undefined ? undefined : Math.floor(parsed.code / 100));
     const event = this.#assembler.push(text);
@@ -267,6 +304,24 @@ export class TerminalConnection {
       text: reply.lines[0] ?? '',
       moreLines: reply.lines.length - 1,
       explanation: explainReply(reply.code, reply.enhanced),
+    });
+  }
+
+  #receivedPop3(text: string): void {
+    const result = this.#pop3.received(text);
+    this.#line('received', text, undefined, result.kind === 'status' ? result.status : undefined);
+    const response = result.response;
+    if (response === undefined) return;
+    const { status } = response;
+    this.#pop3Replies.push({
+      id: this.#pop3Replies.length,
+      at: this.#options.now(),
+      status: status.status,
+      ...(status.code === undefined ? {} : { code: status.code }),
+      text: status.text,
+      ...(response.command === undefined ? {} : { command: response.command }),
+      bodyLines: response.bodyLines,
+      explanation: response.explanation,
     });
   }
 
@@ -300,12 +355,13 @@ export class TerminalConnection {
     this.#line('note', text);
   }
 
-  #line(kind: TerminalLineKind, text: string, replyClass?: number): void {
+  #line(kind: TerminalLineKind, text: string, replyClass?: number, pop3Status?: Pop3StatusWord): void {
     this.#lines.push({
       id: this.#lines.length,
       kind,
       text,
       ...(replyClass === undefined ? {} : { replyClass }),
+      ...(pop3Status === undefined ? {} : { pop3Status }),
     });
     this.#dirty = true;
   }

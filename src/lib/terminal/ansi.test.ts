@@ -13,6 +13,20 @@ describe('styleLine', () => {
     ]);
   });
 
+  it('colours a POP3 status word, and only that (RFC 1939 §3)', () => {
+    expect([
+      styleLine({ kind: 'received', text: '+OK 2 320', pop3Status: '+OK' }),
+      styleLine({ kind: 'received', text: '-ERR [IN-USE] locked', pop3Status: '-ERR' }),
+      styleLine({ kind: 'received', text: '+ ', pop3Status: '+' }),
+      styleLine({ kind: 'received', text: '+OK inside a message body' }),
+    ]).toEqual([
+      '\x1b[32m+OK\x1b[0m 2 320',
+      '\x1b[31m-ERR\x1b[0m [IN-USE] locked',
+      '\x1b[33m+\x1b[0m ',
+      '+OK inside a message body',
+    ]);
+  });
+
   it('prints a server line that is not a reply as it is', () => {
     expect(styleLine({ kind: 'received', text: '␖␃␁' })).toBe('␖␃␁');
   });

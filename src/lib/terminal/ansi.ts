@@ -39,6 +39,7 @@ export interface PrintableLine {
   readonly kind: 'sent' | 'received' | 'note' | 'error';
   readonly text: string;
   readonly replyClass?: number;
+  readonly pop3Status?: '+OK' | '-ERR' | '+';
 }
 
 /** Colour of a reply code by its first digit: 2 done, 3 go on, 4 try later, 5 refused (RFC 5321 §4.2.1). */
@@ -49,9 +50,17 @@ const REPLY_COLOURS: Readonly<Record<number, string>> = {
   5: SGR.red,
 };
 
+/** Colour of a POP3 status word (RFC 1939 §3; `+` is a SASL challenge, RFC 5034 §4). */
+const POP3_COLOURS: Readonly<Record<'+OK' | '-ERR' | '+', string>> = {
+  '+OK': SGR.green,
+  '-ERR': SGR.red,
+  '+': SGR.yellow,
+};
+
 /**
  * One line, coloured: what the learner sent after the prompt in cyan, a
- * reply's three-digit code in its class colour, the terminal's own notes dim
+ * reply's three-digit code (or a POP3 status word) in its class colour, the
+ * terminal's own notes dim
  * and marked with `*` (as curl and telnet mark theirs), errors in red.
  */
 export function styleLine(line: PrintableLine): string {
@@ -63,6 +72,10 @@ export function styleLine(line: PrintableLine): string {
     case 'error':
       return `${SGR.red}* ${line.text}${SGR.reset}`;
     case 'received': {
+      if (line.pop3Status !== undefined) {
+        const n = line.pop3Status.length;
+        return `${POP3_COLOURS[line.pop3Status]}${line.text.slice(0, n)}${SGR.reset}${line.text.slice(n)}`;
+      }
       const colour = line.replyClass === undefined ? undefined : REPLY_COLOURS[line.replyClass];
       if (colour === undefined) return line.text;
       return `${colour}${line.text.slice(0, 3)}${SGR.reset}${line.text.slice(3)}`;

@@ -58,4 +58,29 @@ describe('completeCommand', () => {
       completeCommand('eh', 1),
     ]).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined]);
   });
+
+  it('offers POP3 verbs on a POP3 port, with a space only where an argument is required (RFC 1939 §5–§7)', () => {
+    const pop3 = (t: string) => completeCommand(t, t.length, 'pop3');
+    expect(['us', 'pa', 'st', 'li', 'ret', 'de', 'ui', 'q', 'ca', 'stl', 'ap', 'au', 'to'].map(pop3)).toEqual(
+      [
+        { kind: 'replace', text: 'USER ' },
+        { kind: 'replace', text: 'PASS ' },
+        { kind: 'options', options: ['STLS', 'STAT'] },
+        { kind: 'replace', text: 'LIST' },
+        { kind: 'replace', text: 'RETR ' },
+        { kind: 'replace', text: 'DELE ' },
+        { kind: 'replace', text: 'UIDL' },
+        { kind: 'replace', text: 'QUIT' },
+        { kind: 'replace', text: 'CAPA' },
+        { kind: 'replace', text: 'STLS' },
+        { kind: 'replace', text: 'APOP ' },
+        { kind: 'replace', text: 'AUTH ' },
+        { kind: 'replace', text: 'TOP ' },
+      ],
+    );
+    expect(pop3('r')).toEqual({ kind: 'options', options: ['RETR', 'RSET'] });
+    // SMTP-only verbs and SMTP's path completion do not apply.
+    expect([pop3('eh'), pop3('MAIL F'), pop3('RETR 1')]).toEqual([undefined, undefined, undefined]);
+    expect(completeCommand('us', 2)).toBeUndefined();
+  });
 });

@@ -1,10 +1,14 @@
 /**
  * Tab completion for the terminal's command line, the way a shell completes:
- * the SMTP verb being typed, then `FROM:<` after MAIL and `TO:<` after RCPT.
+ * the verb being typed (SMTP's or POP3's, by the port the terminal is
+ * connected to), then for SMTP `FROM:<` after MAIL and `TO:<` after RCPT.
  * It only ever completes at the end of the line, which is where a learner
  * types; with the cursor elsewhere, Tab does nothing here and moves focus on.
  */
-import { SMTP_VERBS } from '../../../simulators/index.ts';
+import { POP3_VERBS, SMTP_VERBS } from '../../../simulators/index.ts';
+
+/** Whose commands the terminal completes. */
+export type CommandProtocol = 'smtp' | 'pop3';
 
 /** What pressing Tab does to the line. */
 export type Completion =
@@ -13,26 +17,42 @@ export type Completion =
   /** Several verbs fit and none is longer than what is typed: show them, as a shell lists choices. */
   | { readonly kind: 'options'; readonly options: readonly string[] };
 
-/** Verbs that take no argument (RFC 5321 §4.1.1.4, §4.1.1.5, §4.1.1.10; RFC 3207 §4): no space after them. */
-const BARE_VERBS: ReadonlySet<string> = new Set(['DATA', 'RSET', 'QUIT', 'STARTTLS']);
+/**
+ * Verbs completed without a space after them: those that take no argument
+ * (SMTP: RFC 5321 §4.1.1.4, §4.1.1.5, §4.1.1.10, RFC 3207 §4; POP3: RFC 1939
+ * §5, §6, RFC 2449 §5, RFC 2595 §4) and those whose argument may be left out
+ * (SMTP HELP and NOOP, RFC 5321 §4.1.1.8, §4.1.1.9; POP3 LIST and UIDL,
+ * RFC 1939 §5, §7).
+ */
+const NO_SPACE: Readonly<Record<CommandProtocol, ReadonlySet<string>>> = {
+  smtp: new Set(['DATA', 'RSET', 'QUIT', 'STARTTLS', 'HELP', 'NOOP']),
+  pop3: new Set(['STAT', 'NOOP', 'RSET', 'QUIT', 'CAPA', 'STLS', 'LIST', 'UIDL']),
+};
 
-/** Verbs whose argument may be left out (RFC 5321 §4.1.1.8, §4.1.1.9): no space either. */
-const OPTIONAL_ARGUMENT_VERBS: ReadonlySet<string> = new Set(['HELP', 'NOOP']);
+const VERBS: Readonly<Record<CommandProtocol, readonly string[]>> = {
+  smtp: SMTP_VERBS,
+  pop3: POP3_VERBS,
+};
 
 /** The fixed start of the argument of MAIL and RCPT (RFC 5321 §4.1.1.2, §4.1.1.3). */
 const PATH_PREFIX: Readonly<Record<string, string>> = { MAIL: 'FROM:<', RCPT: 'TO:<' };
 
 /**
- * Completes `text` with the cursor at `cursor`; undefined when there is
- * nothing to complete (empty line, cursor not at the end, an unknown word,
- * or an argument past its fixed start).
+ * Completes `text` with the cursor at `cursor`, as a command of `protocol`;
+ * undefined when there is nothing to complete (empty line, cursor not at the
+ * end, an unknown word, or an argument past its fixed start).
  */
-export function completeCommand(text: string, cursor: number): Completion | undefined {
+export function completeCommand(
+  text: string,
+  cursor: number,
+  protocol: CommandProtocol = 'smtp',
+): Completion | undefined {
   if (cursor !== text.length || text.trim() === '') return undefined;
   const lead = /^\s*/.exec(text)![0];
   const rest = text.slice(lead.length);
   const space = rest.indexOf(' ');
-  if (space === -1) return completeVerb(lead, rest);
+  if (space === -1) return completeVerb(lead, rest, protocol);
+  if (protocol !== 'smtp') return undefined;
   const verb = rest.slice(0, space).toUpperCase();
   const prefix = PATH_PREFIX[verb];
   if (prefix === undefined) return undefined;
@@ -41,13 +61,13 @@ export function completeCommand(text: string, cursor: number): Completion | unde
   return { kind: 'replace', text: `${lead}${rest.slice(0, space).toUpperCase()} ${prefix}` };
 }
 
-function completeVerb(lead: string, word: string): Completion | undefined {
+function completeVerb(lead: string, word: string, protocol: CommandProtocol): Completion | undefined {
   const upper = word.toUpperCase();
-  const matches = SMTP_VERBS.filter((v) => v.startsWith(upper));
+  const matches = VERBS[protocol].filter((v) => v.startsWith(upper));
   if (matches.length === 0) return undefined;
   if (matches.length === 1) {
     const verb = matches[0]!;
-    const bare = BARE_VERBS.has(verb) || OPTIONAL_ARGUMENT_VERBS.has(verb);
+    const bare = NO_SPACE[protocol].has(verb);
     // A verb typed in full that takes no argument is already complete.
     if (bare && verb === upper) return word === verb ? undefined : { kind: 'replace', text: lead + verb };
     return { kind: 'replace', text: lead + verb + (bare ? '' : ' ') };

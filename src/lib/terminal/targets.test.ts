@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { terminalTargets } from './targets.ts';
+import { terminalProtocol, terminalTargets } from './targets.ts';
 
 describe('terminalTargets', () => {
   it('lists every listening service of every host as host:port, by port, marking implicit TLS', () => {
@@ -46,5 +46,19 @@ describe('terminalTargets', () => {
         tls: false,
       },
     ]);
+  });
+});
+
+describe('terminalProtocol', () => {
+  it('speaks POP3 on the pop3 and pop3s services, and on ports 110 and 995 when the service is unknown (RFC 1939, RFC 8314)', () => {
+    expect([
+      terminalProtocol('pop3', 110),
+      terminalProtocol('pop3s', 995),
+      terminalProtocol('smtp', 25),
+      terminalProtocol('submission', 587),
+      terminalProtocol(undefined, 110),
+      terminalProtocol(undefined, 995),
+      terminalProtocol(undefined, 25),
+    ]).toEqual(['pop3', 'pop3', 'smtp', 'smtp', 'pop3', 'pop3', 'smtp']);
   });
 });

@@ -3,6 +3,12 @@
  * named the way a learner would type it (`mx.example.net:25`).
  */
 
+/** Whose commands a terminal on a port speaks: POP3 on `pop3`/`pop3s` (ports 110 and 995, RFC 1939 §3, RFC 8314), else SMTP. */
+export function terminalProtocol(service: string | undefined, port: number): 'smtp' | 'pop3' {
+  if (service === undefined) return port === 110 || port === 995 ? 'pop3' : 'smtp';
+  return service === 'pop3' || service === 'pop3s' ? 'pop3' : 'smtp';
+}
+
 /** A listening service, as the host reports it. */
 export interface ServiceView {
   readonly port: number;
