@@ -12,18 +12,18 @@
  * behind the `+OK` to STLS is thrown away unread, as it could have been
  * injected in the clear (RFC 2595 §3.1).
  */
-import { createActor, type Actor } from 'xstate';
 import { utf8Bytes } from '../core/bytes.ts';
-import type { EngineSession, SessionOutput, TlsInfo } from '../core/session.ts';
+import { MachineSession } from '../core/machine-session.ts';
+import type { SessionClock } from '../core/session.ts';
 import { formatPop3Command, LineReader, ResponseAssembler } from './codec.ts';
 import {
   pop3ClientMachine,
   type Pop3ClientConfig,
+  type Pop3ClientEmitted,
   type Pop3ClientEvent,
   type Pop3ClientInput,
   type Pop3ClientStats,
 } from './client.machine.ts';
-import type { SessionClock } from './server-session.ts';
 
 export type { Pop3ClientConfig, Pop3ClientStats };
 
@@ -44,175 +44,95 @@ export type Pop3ClientAppEvent =
 const MAX_CLIENT_LINE = 65_536;
 
 /** One client-side POP3 connection. */
-export class Pop3ClientSession implements EngineSession<Pop3ClientAppEvent> {
+export class Pop3ClientSession extends MachineSession<
+  typeof pop3ClientMachine,
+  Pop3ClientEvent,
+  Pop3ClientEmitted,
+  Pop3ClientAppEvent
+> {
   readonly machineId = 'pop3Client';
-  readonly #actor: Actor<typeof pop3ClientMachine>;
-  readonly #outputs: SessionOutput<Pop3ClientAppEvent>[] = [];
   readonly #lines = new LineReader(MAX_CLIENT_LINE);
   readonly #responses = new ResponseAssembler();
-  #waker: (() => void) | undefined;
-  #lastState = '';
-  #lastEvent = 'start';
-  #pumping = false;
-  #busy = false;
-  #ended = false;
 
   /** Starts the machine; it waits for the server's greeting. */
   constructor(input: Pop3ClientInput, clock: SessionClock) {
-    this.#actor = createActor(pop3ClientMachine, { input, clock });
-    this.#actor.on('*', (e) => {
-      switch (e.type) {
-        case 'out.command':
-          this.#outputs.push({ kind: 'transmit', bytes: utf8Bytes(`${formatPop3Command(e.command)}\r\n`) });
-          break;
-        case 'out.saslResponse':
-          this.#outputs.push({ kind: 'transmit', bytes: utf8Bytes(`${e.text}\r\n`) });
-          break;
-        case 'out.startTls':
-          if (this.#lines.takeBuffered().length > 0 || this.#responses.pending)
-            this.#outputs.push({
-              kind: 'violation',
-              by: 'peer',
-              rule: 'RFC 2595 §3.1',
-              message: 'response text received after the +OK to STLS was discarded (plaintext injection)',
-            });
-          this.#responses.reset();
-          this.#outputs.push({ kind: 'startTls' });
-          break;
-        case 'out.close':
-          this.#outputs.push({ kind: 'close' });
-          break;
-        case 'out.violation':
-          this.#outputs.push({ kind: 'violation', by: 'peer', rule: e.rule, message: e.message });
-          break;
-        case 'out.message':
-          this.#outputs.push({ kind: 'event', event: { type: 'message', uid: e.uid, bytes: e.bytes } });
-          break;
-        case 'out.deleted':
-          this.#outputs.push({ kind: 'event', event: { type: 'deleted', uid: e.uid } });
-          break;
-        case 'out.done':
-          this.#outputs.push({ kind: 'event', event: { type: 'done', stats: e.stats } });
-          break;
-        case 'out.failed':
-          this.#outputs.push({
-            kind: 'event',
-            event: { type: 'failed', reason: e.reason, permanent: e.permanent },
-          });
-          break;
-      }
-    });
-    this.#actor.subscribe((snapshot) => {
-      const state = dotted(snapshot.value);
-      if (state !== this.#lastState) {
-        this.#lastState = state;
-        this.#outputs.push({
-          kind: 'state',
-          state,
-          event: this.#busy ? this.#lastEvent : 'timer.replyTimeout',
-        });
-      }
-      if (!this.#busy) this.#waker?.();
-    });
-    // The initial state is reported as caused by `start`, not by a timer.
-    this.#busy = true;
-    this.#actor.start();
-    this.#busy = false;
+    super(pop3ClientMachine, input, clock);
+    this.start();
   }
 
-  /** The machine's state, e.g. `transaction.awaitingRetr`. */
-  get state(): string {
-    return this.#lastState;
-  }
-
-  receive(bytes: Uint8Array): void {
-    if (this.#ended) return;
-    this.#run(() => this.#lines.push(bytes));
-  }
-
-  receiveEnd(): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    this.#run(() => {
-      // Whole responses that came before the FIN still count (the +OK to QUIT, say).
-      this.#pump();
-      this.#send({ type: 'net.closed' });
-    });
-  }
-
-  handleTlsEstablished(info: TlsInfo): void {
-    this.#run(() => this.#send({ type: 'tls.established', info }));
-  }
-
-  poll(): SessionOutput<Pop3ClientAppEvent> | undefined {
-    return this.#outputs.shift();
-  }
-
-  setWaker(waker: () => void): void {
-    this.#waker = waker;
-  }
-
-  stop(): void {
-    this.#actor.stop();
-  }
-
-  #run(apply: () => void): void {
-    const outer = this.#busy;
-    this.#busy = true;
-    try {
-      apply();
-      this.#pump();
-    } finally {
-      this.#busy = outer;
+  protected handleEmitted(e: Pop3ClientEmitted): void {
+    switch (e.type) {
+      case 'out.command':
+        this.transmit(utf8Bytes(`${formatPop3Command(e.command)}\r\n`));
+        break;
+      case 'out.saslResponse':
+        this.transmit(utf8Bytes(`${e.text}\r\n`));
+        break;
+      case 'out.startTls':
+        if (this.#lines.takeBuffered().length > 0 || this.#responses.pending)
+          this.violation(
+            'RFC 2595 §3.1',
+            'response text received after the +OK to STLS was discarded (plaintext injection)',
+          );
+        this.#responses.reset();
+        this.output({ kind: 'startTls' });
+        break;
+      case 'out.close':
+        this.closeOnce();
+        break;
+      case 'out.violation':
+        this.violation(e.rule, e.message);
+        break;
+      case 'out.message':
+        this.appEvent({ type: 'message', uid: e.uid, bytes: e.bytes });
+        break;
+      case 'out.deleted':
+        this.appEvent({ type: 'deleted', uid: e.uid });
+        break;
+      case 'out.done':
+        this.appEvent({ type: 'done', stats: e.stats });
+        break;
+      case 'out.failed':
+        this.appEvent({ type: 'failed', reason: e.reason, permanent: e.permanent });
+        break;
     }
   }
 
-  #send(event: Pop3ClientEvent): void {
-    if (this.#actor.getSnapshot().status !== 'active') return;
-    this.#lastEvent = event.type;
-    this.#actor.send(event);
+  protected bufferBytes(bytes: Uint8Array): void {
+    this.#lines.push(bytes);
+  }
+
+  /** Whole responses that came before the FIN still count (the +OK to QUIT, say). */
+  protected override handleEnd(): void {
+    this.pump();
+    super.handleEnd();
   }
 
   /** Turns buffered lines into responses for as long as the machine reads them. */
-  #pump(): void {
-    if (this.#pumping) return;
-    this.#pumping = true;
-    try {
-      for (;;) {
-        const snapshot = this.#actor.getSnapshot();
-        if (snapshot.status !== 'active' || snapshot.hasTag('codec:paused')) break;
-        const line = this.#lines.next();
-        if (!line) break;
-        if (line.kind === 'too-long') {
-          this.#send({ type: 'reply.malformed', line: '', reason: `line longer than ${line.limit} octets` });
-          continue;
-        }
-        const result = this.#responses.push(line.bytes, snapshot.hasTag('codec:multiline'));
-        if (!result) continue;
-        if (result.kind === 'malformed') {
-          this.#send({ type: 'reply.malformed', line: result.line, reason: result.reason });
-          continue;
-        }
-        const { response } = result;
-        this.#send(
-          response.status === '+'
-            ? { type: 'reply.continue', text: response.text }
-            : { type: response.status === '+OK' ? 'reply.ok' : 'reply.err', response },
-        );
+  protected readInput(): void {
+    while (this.active && !this.hasTag('codec:paused')) {
+      const line = this.#lines.next();
+      if (!line) return;
+      if (line.kind === 'too-long') {
+        this.sendToMachine({
+          type: 'reply.malformed',
+          line: '',
+          reason: `line longer than ${line.limit} octets`,
+        });
+        continue;
       }
-    } finally {
-      this.#pumping = false;
+      const result = this.#responses.push(line.bytes, this.hasTag('codec:multiline'));
+      if (!result) continue;
+      if (result.kind === 'malformed') {
+        this.sendToMachine({ type: 'reply.malformed', line: result.line, reason: result.reason });
+        continue;
+      }
+      const { response } = result;
+      this.sendToMachine(
+        response.status === '+'
+          ? { type: 'reply.continue', text: response.text }
+          : { type: response.status === '+OK' ? 'reply.ok' : 'reply.err', response },
+      );
     }
   }
-}
-
-/** A state value as a dotted path (`transaction.awaitingRetr`). */
-function dotted(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    const [key, inner] = Object.entries(value)[0] ?? ['', undefined];
-    const rest = dotted(inner);
-    return rest ? `${key}.${rest}` : key;
-  }
-  return '';
 }

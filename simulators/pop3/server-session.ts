@@ -14,8 +14,8 @@
  * (UPDATE), the peer's close, the autologout, and `stop()`, which the driver
  * calls when the connection goes away for any reason.
  */
-import { createActor, type Actor } from 'xstate';
-import type { EngineSession, SessionClock, SessionOutput, TlsInfo } from '../core/session.ts';
+import { dottedState, MachineSession } from '../core/machine-session.ts';
+import type { SessionClock } from '../core/session.ts';
 
 export type { SessionClock } from '../core/session.ts';
 import {
@@ -29,6 +29,7 @@ import {
 import {
   pop3ServerMachine,
   releaseMaildropLock,
+  type Pop3ServerEmitted,
   type Pop3ServerEvent,
   type Pop3ServerInput,
 } from './server.machine.ts';
@@ -43,151 +44,76 @@ export type Pop3ServerAppEvent =
 const MAX_SASL_LINE = 12_288;
 
 /** One server-side POP3 connection. */
-export class Pop3ServerSession implements EngineSession<Pop3ServerAppEvent> {
+export class Pop3ServerSession extends MachineSession<
+  typeof pop3ServerMachine,
+  Pop3ServerEvent,
+  Pop3ServerEmitted,
+  Pop3ServerAppEvent
+> {
   readonly machineId = 'pop3Server';
-  readonly #actor: Actor<typeof pop3ServerMachine>;
   readonly #input: Pop3ServerInput;
-  readonly #outputs: SessionOutput<Pop3ServerAppEvent>[] = [];
   readonly #lines = new LineReader(MAX_COMMAND_LINE);
   readonly #saslLines = new LineReader(MAX_SASL_LINE);
-  #waker: (() => void) | undefined;
-  #lastState = '';
-  #lastEvent = 'start';
-  #pumping = false;
-  /** Inside an input call, whose caller drains the outputs itself. */
-  #busy = false;
-  #ended = false;
-  #closeSent = false;
 
   constructor(input: Pop3ServerInput, clock: SessionClock) {
+    super(pop3ServerMachine, input, clock, protocolState);
     this.#input = input;
-    this.#actor = createActor(pop3ServerMachine, { input, clock });
-    this.#actor.on('*', (e) => {
-      switch (e.type) {
-        case 'out.reply':
-          this.#outputs.push({ kind: 'transmit', bytes: formatResponse(e.reply) });
-          break;
-        case 'out.startTls':
-          if (this.#lines.takeBuffered().length > 0)
-            this.#outputs.push({
-              kind: 'violation',
-              by: 'peer',
-              rule: 'RFC 2595 §3.1',
-              message: 'commands pipelined after STLS were discarded (plaintext injection)',
-            });
-          this.#outputs.push({ kind: 'startTls' });
-          break;
-        case 'out.close':
-          // Closing after QUIT and again when the peer's FIN arrives is one close on the wire.
-          if (!this.#closeSent) this.#outputs.push({ kind: 'close' });
-          this.#closeSent = true;
-          break;
-        case 'out.violation':
-          this.#outputs.push({ kind: 'violation', by: 'peer', rule: e.rule, message: e.message });
-          break;
-        case 'out.loggedIn':
-          this.#outputs.push({ kind: 'event', event: { type: 'loggedIn', user: e.user } });
-          break;
-        case 'out.expunged':
-          this.#outputs.push({ kind: 'event', event: { type: 'expunged', user: e.user, uids: e.uids } });
-          break;
-      }
-    });
-    this.#actor.subscribe((snapshot) => {
-      const state = dotted(snapshot.value);
-      if (state !== this.#lastState) {
-        this.#lastState = state;
-        // Outside any input only a timer can move the machine: the autologout.
-        this.#outputs.push({
-          kind: 'state',
-          state,
-          event: this.#busy ? this.#lastEvent : 'timer.idleTimeout',
-        });
-      }
-      if (!this.#busy) this.#waker?.();
-    });
-    // The initial state is reported as caused by `start`, not by a timer.
-    this.#busy = true;
-    this.#actor.start();
-    this.#busy = false;
-  }
-
-  /** The protocol state, e.g. `authorization.awaitingPass`, `transaction`, `update`, `closed`. */
-  get state(): string {
-    return this.#lastState;
-  }
-
-  receive(bytes: Uint8Array): void {
-    if (this.#ended) return;
-    this.#run(() => {
-      this.#send({ type: 'net.activity' });
-      this.#lines.push(bytes);
-    });
-  }
-
-  receiveEnd(): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    this.#run(() => this.#send({ type: 'net.closed' }));
-  }
-
-  handleTlsEstablished(info: TlsInfo): void {
-    this.#run(() => this.#send({ type: 'tls.established', info }));
-  }
-
-  poll(): SessionOutput<Pop3ServerAppEvent> | undefined {
-    return this.#outputs.shift();
-  }
-
-  setWaker(waker: () => void): void {
-    this.#waker = waker;
+    this.start();
   }
 
   /** Stops the machine and its timer, and gives up the maildrop lock without deleting anything. */
-  stop(): void {
-    this.#actor.stop();
+  override stop(): void {
+    super.stop();
     releaseMaildropLock(this.#input.store, this.#input.sessionId);
   }
 
-  #run(apply: () => void): void {
-    const outer = this.#busy;
-    this.#busy = true;
-    try {
-      apply();
-      this.#pump();
-    } finally {
-      this.#busy = outer;
+  protected handleEmitted(e: Pop3ServerEmitted): void {
+    switch (e.type) {
+      case 'out.reply':
+        this.transmit(formatResponse(e.reply));
+        break;
+      case 'out.startTls':
+        if (this.#lines.takeBuffered().length > 0)
+          this.violation(
+            'RFC 2595 §3.1',
+            'commands pipelined after STLS were discarded (plaintext injection)',
+          );
+        this.output({ kind: 'startTls' });
+        break;
+      case 'out.close':
+        this.closeOnce();
+        break;
+      case 'out.violation':
+        this.violation(e.rule, e.message);
+        break;
+      case 'out.loggedIn':
+        this.appEvent({ type: 'loggedIn', user: e.user });
+        break;
+      case 'out.expunged':
+        this.appEvent({ type: 'expunged', user: e.user, uids: e.uids });
+        break;
     }
   }
 
-  #send(event: Pop3ServerEvent): void {
-    if (this.#actor.getSnapshot().status !== 'active') return;
-    this.#lastEvent = event.type;
-    this.#actor.send(event);
+  protected bufferBytes(bytes: Uint8Array): void {
+    this.sendToMachine({ type: 'net.activity' });
+    this.#lines.push(bytes);
   }
 
   /** Feeds buffered lines to the machine for as long as its state reads input. */
-  #pump(): void {
-    if (this.#pumping) return;
-    this.#pumping = true;
-    try {
-      for (;;) {
-        const snapshot = this.#actor.getSnapshot();
-        if (snapshot.status !== 'active' || snapshot.hasTag('codec:paused')) break;
-        if (snapshot.hasTag('codec:sasl')) {
-          const event = this.#saslLine();
-          if (!event) break;
-          this.#send(event);
-          continue;
-        }
-        const line = this.#lines.next();
-        if (!line) break;
-        this.#send(
-          line.kind === 'too-long' ? { type: 'line.tooLong' } : commandEvent(parsePop3Command(line.text)),
-        );
+  protected readInput(): void {
+    while (this.active && !this.hasTag('codec:paused')) {
+      if (this.hasTag('codec:sasl')) {
+        const event = this.#saslLine();
+        if (!event) return;
+        this.sendToMachine(event);
+        continue;
       }
-    } finally {
-      this.#pumping = false;
+      const line = this.#lines.next();
+      if (!line) return;
+      this.sendToMachine(
+        line.kind === 'too-long' ? { type: 'line.tooLong' } : commandEvent(parsePop3Command(line.text)),
+      );
     }
   }
 
@@ -233,14 +159,8 @@ export function commandEvent(command: Pop3Command | Pop3BadCommand): Pop3ServerE
  * The state value as the dotted protocol state: `active`'s `protocol` region
  * (`authorization.awaitingUser`, `transaction`), or `update` / `closed`.
  */
-function dotted(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    if ('active' in record) return dotted((record.active as { protocol?: unknown }).protocol);
-    const [key, inner] = Object.entries(record)[0] ?? ['', undefined];
-    const rest = dotted(inner);
-    return rest ? `${key}.${rest}` : key;
-  }
-  return '';
+function protocolState(value: unknown): string {
+  if (value && typeof value === 'object' && 'active' in value)
+    return dottedState((value as { active: { protocol?: unknown } }).active.protocol);
+  return dottedState(value);
 }

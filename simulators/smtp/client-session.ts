@@ -13,15 +13,19 @@
  * text to be taken as an answer after TLS (RFC 3207 §6, the client side of
  * CVE-2011-0411).
  */
-import { createActor, type Actor } from 'xstate';
 import { utf8Bytes } from '../core/bytes.ts';
-import type { EngineSession, SessionOutput, TlsInfo } from '../core/session.ts';
+import { MachineSession } from '../core/machine-session.ts';
 import { LineReader } from './codec.ts';
 import { formatCommand, type SmtpCommand } from './commands.ts';
 import { dotStuff } from './data.ts';
 import { ReplyAssembler, type Reply as WireReply } from './replies.ts';
-import { smtpClientMachine, syntheticReply, type SmtpClientEvent } from './client.machine.ts';
-import type { SessionClock } from './server-session.ts';
+import {
+  smtpClientMachine,
+  syntheticReply,
+  type SmtpClientEmitted,
+  type SmtpClientEvent,
+} from './client.machine.ts';
+import type { SessionClock } from '../core/session.ts';
 import type { Reply } from './server.machine.ts';
 
 export type { Reply, SessionClock };
@@ -104,91 +108,20 @@ export type SmtpClientAppEvent =
 const MAX_CLIENT_REPLY_LINE = 2048;
 
 /** One client-side SMTP connection. */
-export class SmtpClientSession implements EngineSession<SmtpClientAppEvent> {
+export class SmtpClientSession extends MachineSession<
+  typeof smtpClientMachine,
+  SmtpClientEvent,
+  SmtpClientEmitted,
+  SmtpClientAppEvent
+> {
   readonly machineId = 'smtpClient';
-  readonly #actor: Actor<typeof smtpClientMachine>;
-  readonly #outputs: SessionOutput<SmtpClientAppEvent>[] = [];
   readonly #lines = new LineReader({ maxLineLength: MAX_CLIENT_REPLY_LINE });
   readonly #replies = new ReplyAssembler();
-  #waker: (() => void) | undefined;
-  #lastState = '';
-  #lastEvent = 'start';
-  #pumping = false;
-  /** Inside an input call, whose caller drains the outputs itself. */
-  #busy = false;
-  #ended = false;
 
   /** Starts the machine; it waits for the server's greeting. */
   constructor(config: SmtpClientConfig, clock: SessionClock) {
-    this.#actor = createActor(smtpClientMachine, { input: { config }, clock });
-    this.#actor.on('*', (e) => {
-      switch (e.type) {
-        case 'out.commands':
-          this.#outputs.push({ kind: 'transmit', bytes: encodeBatch(e.commands) });
-          break;
-        case 'out.body':
-          this.#outputs.push({ kind: 'transmit', bytes: dotStuff(e.data) });
-          break;
-        case 'out.saslResponse':
-          this.#outputs.push({ kind: 'transmit', bytes: utf8Bytes(`${e.text}\r\n`) });
-          break;
-        case 'out.startTls':
-          // Anything read behind the 220 was sent in the clear before TLS: injected (RFC 3207 §6).
-          if (this.#lines.takeBuffered().length > 0 || this.#replies.pending)
-            this.#outputs.push({
-              kind: 'violation',
-              by: 'peer',
-              rule: 'RFC 3207 §6',
-              message: 'reply text received after the 220 to STARTTLS was discarded (plaintext injection)',
-            });
-          this.#outputs.push({ kind: 'startTls' });
-          break;
-        case 'out.close':
-          this.#outputs.push({ kind: 'close' });
-          break;
-        case 'out.violation':
-          this.#outputs.push({ kind: 'violation', by: 'peer', rule: e.rule, message: e.message });
-          break;
-        case 'out.ready':
-          this.#outputs.push({
-            kind: 'event',
-            event: { type: 'ready', extensions: e.extensions, tls: e.tls, authenticated: e.authenticated },
-          });
-          break;
-        case 'out.result':
-          this.#outputs.push({
-            kind: 'event',
-            event: { type: 'result', messageId: e.messageId, recipients: e.recipients },
-          });
-          break;
-        case 'out.failed':
-          this.#outputs.push({
-            kind: 'event',
-            event: {
-              type: 'failed',
-              reason: e.reason,
-              permanent: e.permanent,
-              ...(e.reply ? { reply: e.reply } : {}),
-            },
-          });
-          break;
-      }
-    });
-    this.#actor.subscribe((snapshot) => {
-      const state = dotted(snapshot.value);
-      if (state !== this.#lastState) {
-        this.#lastState = state;
-        this.#outputs.push({ kind: 'state', state, event: this.#lastEvent });
-      }
-      // A reply timer fired outside any input: wake the driver to drain.
-      if (!this.#busy) this.#waker?.();
-    });
-    this.#actor.start();
-  }
-
-  /** The machine's current state, e.g. `transaction.awaitingEnvelopeReplies`. */
-  get state(): string {
-    return this.#lastState;
+    super(smtpClientMachine, { config }, clock);
+    this.start();
   }
 
   /**
@@ -197,103 +130,102 @@ export class SmtpClientSession implements EngineSession<SmtpClientAppEvent> {
    * reported at once with a synthetic 4xx, so it is never lost.
    */
   send(message: OutgoingMessage): void {
-    if (this.#actor.getSnapshot().status !== 'active') {
+    if (!this.active) {
       const reply = syntheticReply(451, '4.4.2', 'not sent: the session is closed');
-      this.#outputs.push({
-        kind: 'event',
-        event: {
-          type: 'result',
-          messageId: message.id,
-          recipients: message.rcptTo.map((address) => ({ address, reply })),
-        },
+      this.appEvent({
+        type: 'result',
+        messageId: message.id,
+        recipients: message.rcptTo.map((address) => ({ address, reply })),
       });
-      this.#waker?.();
+      this.wake();
       return;
     }
-    this.#input(() => this.#send({ type: 'app.send', message }));
-    this.#waker?.();
+    this.input(() => this.sendToMachine({ type: 'app.send', message }));
+    this.wake();
   }
 
   /** After the queued messages: QUIT, await 221, then `close`. */
   quit(): void {
-    this.#input(() => this.#send({ type: 'app.quit' }));
-    this.#waker?.();
+    this.input(() => this.sendToMachine({ type: 'app.quit' }));
+    this.wake();
   }
 
-  receive(bytes: Uint8Array): void {
-    if (this.#ended) return;
-    this.#input(() => this.#lines.push(bytes));
-  }
-
-  receiveEnd(): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    this.#input(() => {
-      // Whole replies that arrived before the FIN still count (a 221 and its close, say).
-      this.#pump();
-      this.#send({ type: 'net.closed' });
-    });
-  }
-
-  handleTlsEstablished(info: TlsInfo): void {
-    this.#input(() => this.#send({ type: 'tls.established', info }));
-  }
-
-  poll(): SessionOutput<SmtpClientAppEvent> | undefined {
-    return this.#outputs.shift();
-  }
-
-  setWaker(waker: () => void): void {
-    this.#waker = waker;
-  }
-
-  stop(): void {
-    this.#actor.stop();
-  }
-
-  #input(apply: () => void): void {
-    const outer = this.#busy;
-    this.#busy = true;
-    try {
-      apply();
-      this.#pump();
-    } finally {
-      this.#busy = outer;
+  protected handleEmitted(e: SmtpClientEmitted): void {
+    switch (e.type) {
+      case 'out.commands':
+        this.transmit(encodeBatch(e.commands));
+        break;
+      case 'out.body':
+        this.transmit(dotStuff(e.data));
+        break;
+      case 'out.saslResponse':
+        this.transmit(utf8Bytes(`${e.text}\r\n`));
+        break;
+      case 'out.startTls':
+        // Anything read behind the 220 was sent in the clear before TLS: injected (RFC 3207 §6).
+        if (this.#lines.takeBuffered().length > 0 || this.#replies.pending)
+          this.violation(
+            'RFC 3207 §6',
+            'reply text received after the 220 to STARTTLS was discarded (plaintext injection)',
+          );
+        this.output({ kind: 'startTls' });
+        break;
+      case 'out.close':
+        this.closeOnce();
+        break;
+      case 'out.violation':
+        this.violation(e.rule, e.message);
+        break;
+      case 'out.ready':
+        this.appEvent({
+          type: 'ready',
+          extensions: e.extensions,
+          tls: e.tls,
+          authenticated: e.authenticated,
+        });
+        break;
+      case 'out.result':
+        this.appEvent({ type: 'result', messageId: e.messageId, recipients: e.recipients });
+        break;
+      case 'out.failed':
+        this.appEvent({
+          type: 'failed',
+          reason: e.reason,
+          permanent: e.permanent,
+          ...(e.reply ? { reply: e.reply } : {}),
+        });
+        break;
     }
   }
 
-  #send(event: SmtpClientEvent): void {
-    if (this.#actor.getSnapshot().status !== 'active') return;
-    this.#lastEvent = event.type;
-    this.#actor.send(event);
+  protected bufferBytes(bytes: Uint8Array): void {
+    this.#lines.push(bytes);
+  }
+
+  /** Whole replies that arrived before the FIN still count (a 221 and its close, say). */
+  protected override handleEnd(): void {
+    this.pump();
+    super.handleEnd();
   }
 
   /** Turns buffered lines into replies for as long as the machine reads them. */
-  #pump(): void {
-    if (this.#pumping) return;
-    this.#pumping = true;
-    try {
-      for (;;) {
-        const snapshot = this.#actor.getSnapshot();
-        if (snapshot.status !== 'active' || snapshot.hasTag('codec:paused')) break;
-        const line = this.#lines.next();
-        if (!line) break;
-        if (line.kind === 'too-long') {
-          this.#send({
-            type: 'reply.malformed',
-            line: '',
-            reason: `reply line longer than ${line.limit} octets (RFC 5321 §4.5.3.1.5)`,
-          });
-          continue;
-        }
-        const result = this.#replies.push(line.text);
-        if (!result) continue;
-        if (result.kind === 'malformed')
-          this.#send({ type: 'reply.malformed', line: result.line, reason: result.reason });
-        else this.#send(replyEvent(result.reply));
+  protected readInput(): void {
+    while (this.active && !this.hasTag('codec:paused')) {
+      const line = this.#lines.next();
+      if (!line) return;
+      if (line.kind === 'too-long') {
+        this.sendToMachine({
+          type: 'reply.malformed',
+          line: '',
+          reason: `reply line longer than ${line.limit} octets (RFC 5321 §4.5.3.1.5)`,
+        });
+        continue;
       }
-    } finally {
-      this.#pumping = false;
+      const result = this.#replies.push(line.text);
+      if (!result) continue;
+      if (result.kind === 'malformed')
+        this.sendToMachine({ type: 'reply.malformed', line: result.line, reason: result.reason });
+      else this.sendToMachine(replyEvent(result.reply));
     }
   }
 }
@@ -321,15 +253,4 @@ function replyEvent(wire: WireReply): SmtpClientEvent {
 /** The commands of one write, each with its CRLF. */
 function encodeBatch(commands: readonly SmtpCommand[]): Uint8Array {
   return utf8Bytes(commands.map((c) => `${formatCommand(c)}\r\n`).join(''));
-}
-
-/** A state value as a dotted path (`transaction.awaitingFinalReply`). */
-function dotted(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    const [key, inner] = Object.entries(value)[0] ?? ['', undefined];
-    const rest = dotted(inner);
-    return rest ? `${key}.${rest}` : key;
-  }
-  return '';
 }

@@ -10,9 +10,9 @@
  * again in order. Plain text that arrives behind STARTTLS is thrown away
  * unread (RFC 3207 §6, CVE-2011-0411).
  */
-import { createActor, type Actor } from 'xstate';
 import { utf8Bytes } from '../core/bytes.ts';
-import type { EngineSession, SessionClock, SessionOutput, TlsInfo } from '../core/session.ts';
+import { dottedState, MachineSession } from '../core/machine-session.ts';
+import type { SessionClock } from '../core/session.ts';
 
 export type { SessionClock } from '../core/session.ts';
 import { LineReader, MAX_COMMAND_LINE } from './codec.ts';
@@ -23,6 +23,7 @@ import {
   smtpServerMachine,
   type ReceivedMessage,
   type Reply,
+  type SmtpServerEmitted,
   type SmtpServerEvent,
   type SmtpServerInput,
 } from './server.machine.ts';
@@ -37,95 +38,28 @@ export type SmtpServerAppEvent =
 const MAX_SASL_LINE = 12_288;
 
 /** One server-side SMTP connection. */
-export class SmtpServerSession implements EngineSession<SmtpServerAppEvent> {
+export class SmtpServerSession extends MachineSession<
+  typeof smtpServerMachine,
+  SmtpServerEvent,
+  SmtpServerEmitted,
+  SmtpServerAppEvent
+> {
   readonly machineId = 'smtpServer';
-  readonly #actor: Actor<typeof smtpServerMachine>;
-  readonly #outputs: SessionOutput<SmtpServerAppEvent>[] = [];
   readonly #lines = new LineReader({ maxLineLength: MAX_COMMAND_LINE });
   readonly #saslLines = new LineReader({ maxLineLength: MAX_SASL_LINE });
   readonly #lenient: boolean;
   readonly #maxSize: number;
   #data: DataReader | undefined;
-  #waker: (() => void) | undefined;
-  #lastState = '';
-  #pumping = false;
-  /** Inside an input call, whose caller drains the outputs itself. */
-  #busy = false;
-  #ended = false;
-  #closeSent = false;
-  #lastEvent = 'start';
   #pendingData: Uint8Array[] = [];
 
   constructor(input: SmtpServerInput, clock: SessionClock) {
+    // The state chart a learner follows is the `protocol` region; the idle timer runs beside it.
+    super(smtpServerMachine, input, clock, (value) =>
+      dottedState((value as { protocol?: unknown }).protocol),
+    );
     this.#lenient = input.config.lenientEndOfData;
     this.#maxSize = input.config.maxMessageSize;
-    this.#actor = createActor(smtpServerMachine, { input, clock });
-    this.#actor.on('*', (e) => {
-      switch (e.type) {
-        case 'out.reply':
-          this.#outputs.push({ kind: 'transmit', bytes: encodeReply(e.reply) });
-          break;
-        case 'out.startTls':
-          // Whatever the client pipelined behind STARTTLS is injected plain text.
-          if (this.#lines.takeBuffered().length > 0)
-            this.#outputs.push({
-              kind: 'violation',
-              by: 'peer',
-              rule: 'RFC 3207 §6',
-              message: 'commands pipelined after STARTTLS were discarded (plaintext injection)',
-            });
-          this.#outputs.push({ kind: 'startTls' });
-          break;
-        case 'out.close':
-          // Closing after QUIT and again when the peer's FIN arrives is one close on the wire.
-          if (!this.#closeSent) this.#outputs.push({ kind: 'close' });
-          this.#closeSent = true;
-          break;
-        case 'out.violation':
-          this.#outputs.push({ kind: 'violation', by: 'peer', rule: e.rule, message: e.message });
-          break;
-        case 'out.message':
-          this.#outputs.push({ kind: 'event', event: { type: 'message', message: e.message } });
-          break;
-        case 'out.authenticated':
-          this.#outputs.push({ kind: 'event', event: { type: 'authenticated', user: e.user } });
-          break;
-      }
-    });
-    this.#actor.subscribe((snapshot) => {
-      const state = protocolState(snapshot.value);
-      if (state !== this.#lastState) {
-        this.#lastState = state;
-        this.#outputs.push({ kind: 'state', state, event: this.#lastEvent });
-      }
-      // A timer (idle timeout) produced output outside any input: wake the driver.
-      if (!this.#busy) this.#waker?.();
-    });
-    this.#actor.start();
-  }
-
-  /** The machine's current protocol state, e.g. `mailTransaction.hasRecipients`. */
-  get state(): string {
-    return this.#lastState;
-  }
-
-  receive(bytes: Uint8Array): void {
-    if (this.#ended) return;
-    this.#input(() => {
-      this.#send({ type: 'net.activity' });
-      if (this.#data) this.#pendingData.push(bytes);
-      else this.#lines.push(bytes);
-    });
-  }
-
-  receiveEnd(): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    this.#input(() => this.#send({ type: 'net.closed' }));
-  }
-
-  handleTlsEstablished(info: TlsInfo): void {
-    this.#input(() => this.#send({ type: 'tls.established', info }));
+    this.start();
   }
 
   /**
@@ -134,64 +68,62 @@ export class SmtpServerSession implements EngineSession<SmtpServerAppEvent> {
    * lookups); either way the driver is woken to send the reply.
    */
   resolveMessage(reply: Reply): void {
-    this.#input(() => this.#send({ type: 'policy.verdict', reply }));
-    this.#waker?.();
+    this.input(() => this.sendToMachine({ type: 'policy.verdict', reply }));
+    this.wake();
   }
 
-  poll(): SessionOutput<SmtpServerAppEvent> | undefined {
-    return this.#outputs.shift();
-  }
-
-  setWaker(waker: () => void): void {
-    this.#waker = waker;
-  }
-
-  stop(): void {
-    this.#actor.stop();
-  }
-
-  #input(apply: () => void): void {
-    const outer = this.#busy;
-    this.#busy = true;
-    try {
-      apply();
-      this.#pump();
-    } finally {
-      this.#busy = outer;
+  protected handleEmitted(e: SmtpServerEmitted): void {
+    switch (e.type) {
+      case 'out.reply':
+        this.transmit(encodeReply(e.reply));
+        break;
+      case 'out.startTls':
+        // Whatever the client pipelined behind STARTTLS is injected plain text.
+        if (this.#lines.takeBuffered().length > 0)
+          this.violation(
+            'RFC 3207 §6',
+            'commands pipelined after STARTTLS were discarded (plaintext injection)',
+          );
+        this.output({ kind: 'startTls' });
+        break;
+      case 'out.close':
+        this.closeOnce();
+        break;
+      case 'out.violation':
+        this.violation(e.rule, e.message);
+        break;
+      case 'out.message':
+        this.appEvent({ type: 'message', message: e.message });
+        break;
+      case 'out.authenticated':
+        this.appEvent({ type: 'authenticated', user: e.user });
+        break;
     }
   }
 
-  #send(event: SmtpServerEvent): void {
-    this.#lastEvent = event.type;
-    this.#actor.send(event);
+  protected bufferBytes(bytes: Uint8Array): void {
+    this.sendToMachine({ type: 'net.activity' });
+    if (this.#data) this.#pendingData.push(bytes);
+    else this.#lines.push(bytes);
   }
 
-  /** Feeds buffered input to the machine for as long as its state reads input. */
-  #pump(): void {
-    if (this.#pumping) return;
-    this.#pumping = true;
-    try {
-      for (;;) {
-        const snapshot = this.#actor.getSnapshot();
-        if (snapshot.status !== 'active' || snapshot.hasTag('codec:paused')) break;
-        if (snapshot.hasTag('codec:data')) {
-          if (!this.#feedData()) break;
-          continue;
-        }
-        if (snapshot.hasTag('codec:sasl')) {
-          const line = this.#saslLine();
-          if (!line) break;
-          this.#send(line);
-          continue;
-        }
-        const line = this.#lines.next();
-        if (!line) break;
-        if (line.kind === 'too-long') this.#send({ type: 'line.tooLong' });
-        else if (line.hasNul) this.#send({ type: 'cmd.UNKNOWN', word: '' });
-        else this.#send(commandEvent(parseCommand(line.text)));
+  protected readInput(): void {
+    while (this.active && !this.hasTag('codec:paused')) {
+      if (this.hasTag('codec:data')) {
+        if (!this.#feedData()) return;
+        continue;
       }
-    } finally {
-      this.#pumping = false;
+      if (this.hasTag('codec:sasl')) {
+        const line = this.#saslLine();
+        if (!line) return;
+        this.sendToMachine(line);
+        continue;
+      }
+      const line = this.#lines.next();
+      if (!line) return;
+      if (line.kind === 'too-long') this.sendToMachine({ type: 'line.tooLong' });
+      else if (line.hasNul) this.sendToMachine({ type: 'cmd.UNKNOWN', word: '' });
+      else this.sendToMachine(commandEvent(parseCommand(line.text)));
     }
   }
 
@@ -208,7 +140,7 @@ export class SmtpServerSession implements EngineSession<SmtpServerAppEvent> {
         this.#data = undefined;
         const rest = [result.rest, ...this.#pendingData.splice(0)];
         for (const chunk of rest) this.#lines.push(chunk);
-        this.#send({ type: 'data.complete', result });
+        this.sendToMachine({ type: 'data.complete', result });
         return true;
       }
     }
@@ -262,20 +194,4 @@ function commandEvent(cmd: ParsedCommand): SmtpServerEvent {
 function encodeReply(reply: Reply): Uint8Array {
   const lines = typeof reply.text === 'string' ? [reply.text] : reply.text;
   return utf8Bytes(formatReply(reply.code, [...lines], reply.enhanced));
-}
-
-/** The `protocol` region's value as a dotted path (`mailTransaction.hasRecipients`). */
-function protocolState(value: unknown): string {
-  const protocol = (value as { protocol?: unknown }).protocol;
-  return dotted(protocol);
-}
-
-function dotted(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    const [key, inner] = Object.entries(value)[0] ?? ['', undefined];
-    const rest = dotted(inner);
-    return rest ? `${key}.${rest}` : key;
-  }
-  return '';
 }

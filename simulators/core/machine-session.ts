@@ -1,0 +1,208 @@
+/**
+ * The shell every protocol session shares: an XState actor on the virtual
+ * clock, an output queue drained by `poll()`, and the bookkeeping of the
+ * engine contract (core/session.ts) — `state` outputs when the machine
+ * moves, waking the driver when a timer produced output outside any input,
+ * never re-entering the framing loop, closing once. A protocol's session
+ * subclasses it and supplies only what is its own: how bytes are framed
+ * into events (`bufferBytes`, `readInput`) and how emitted events become
+ * outputs (`handleEmitted`).
+ */
+import { createActor, type Actor, type AnyStateMachine, type EventObject, type InputFrom } from 'xstate';
+import type { EngineSession, SessionClock, SessionOutput, TlsInfo } from './session.ts';
+
+/** A state value as a dotted path: `{ mailTransaction: 'hasRecipients' }` → `mailTransaction.hasRecipients`. */
+export function dottedState(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const [key, inner] = Object.entries(value)[0] ?? ['', undefined];
+    const rest = dottedState(inner);
+    return rest ? `${key}.${rest}` : key;
+  }
+  return '';
+}
+
+/** XState names a delayed transition's event `xstate.after.<delay>.<state id>`; a learner reads `timer.<delay>`. */
+function eventName(type: string): string {
+  const after = /^xstate\.after\.([^.]+)\./.exec(type);
+  if (after) return `timer.${after[1]}`;
+  return type === 'xstate.init' ? 'start' : type;
+}
+
+/** A protocol session driven by one XState machine. */
+export abstract class MachineSession<
+  TMachine extends AnyStateMachine,
+  TEvent extends EventObject,
+  TEmitted extends EventObject,
+  AppEvent,
+> implements EngineSession<AppEvent> {
+  abstract readonly machineId: string;
+  /** Typed loosely on purpose: the shell needs only status, tags, value and send. */
+  protected readonly actor: Actor<AnyStateMachine>;
+  readonly #outputs: SessionOutput<AppEvent>[] = [];
+  readonly #stateOf: (value: unknown) => string;
+  #waker: (() => void) | undefined;
+  #lastState = '';
+  #lastEvent = 'start';
+  #pumping = false;
+  /** Inside an input call, whose caller drains the outputs itself. */
+  #busy = false;
+  #ended = false;
+  #closeSent = false;
+
+  /** Creates the actor; the subclass calls {@link start} once its own fields exist. */
+  protected constructor(
+    machine: TMachine,
+    input: InputFrom<TMachine>,
+    clock: SessionClock,
+    stateOf: (value: unknown) => string = dottedState,
+  ) {
+    this.#stateOf = stateOf;
+    this.actor = createActor(machine as AnyStateMachine, {
+      input,
+      clock,
+      // Every event the machine takes, timers included, so each `state` output names its cause.
+      inspect: (inspection) => {
+        if (inspection.type === '@xstate.event') this.#lastEvent = eventName(inspection.event.type);
+      },
+    });
+    this.actor.on('*', (event) => this.handleEmitted(event as unknown as TEmitted));
+    this.actor.subscribe((snapshot) => {
+      const state = this.#stateOf(snapshot.value);
+      if (state !== this.#lastState) {
+        this.#lastState = state;
+        this.#outputs.push({ kind: 'state', state, event: this.#lastEvent });
+      }
+      if (!this.#busy) this.#waker?.();
+    });
+  }
+
+  /** Starts the machine; its first outputs (a greeting) are reported as caused by `start`. */
+  protected start(): void {
+    this.#busy = true;
+    try {
+      this.actor.start();
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /** Turns one emitted event into outputs. */
+  protected abstract handleEmitted(event: TEmitted): void;
+  /** Keeps received bytes for the framing loop. */
+  protected abstract bufferBytes(bytes: Uint8Array): void;
+  /** The framing loop: feeds buffered input to the machine for as long as its state reads input. */
+  protected abstract readInput(): void;
+
+  /** The machine's current state as reported, e.g. `mailTransaction.hasRecipients`. */
+  get state(): string {
+    return this.#lastState;
+  }
+
+  /** Whether the peer has closed its side. */
+  protected get ended(): boolean {
+    return this.#ended;
+  }
+
+  receive(bytes: Uint8Array): void {
+    if (this.#ended) return;
+    this.input(() => this.bufferBytes(bytes));
+  }
+
+  receiveEnd(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.input(() => this.handleEnd());
+  }
+
+  handleTlsEstablished(info: TlsInfo): void {
+    this.input(() => this.sendToMachine({ type: 'tls.established', info } as unknown as TEvent));
+  }
+
+  poll(): SessionOutput<AppEvent> | undefined {
+    return this.#outputs.shift();
+  }
+
+  setWaker(waker: () => void): void {
+    this.#waker = waker;
+  }
+
+  stop(): void {
+    this.actor.stop();
+  }
+
+  /** The peer closed: by default the machine hears `net.closed`. */
+  protected handleEnd(): void {
+    this.sendToMachine({ type: 'net.closed' } as TEvent);
+  }
+
+  /** Applies an input, then runs the framing loop; the caller drains the outputs. */
+  protected input(apply: () => void): void {
+    const outer = this.#busy;
+    this.#busy = true;
+    try {
+      apply();
+      this.pump();
+    } finally {
+      this.#busy = outer;
+    }
+  }
+
+  /** Runs the framing loop unless it is already running (an event it sent can cause more input). */
+  protected pump(): void {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      this.readInput();
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  /** Sends an event to the machine while it runs. */
+  protected sendToMachine(event: TEvent): void {
+    if (this.actor.getSnapshot().status !== 'active') return;
+    this.actor.send(event);
+  }
+
+  /** Whether the machine still runs. */
+  protected get active(): boolean {
+    return this.actor.getSnapshot().status === 'active';
+  }
+
+  /** Whether the current state carries a framing tag (`codec:data`, `codec:paused`…). */
+  protected hasTag(tag: string): boolean {
+    return this.actor.getSnapshot().hasTag(tag);
+  }
+
+  /** Queues an output. */
+  protected output(output: SessionOutput<AppEvent>): void {
+    this.#outputs.push(output);
+  }
+
+  /** Queues bytes for the peer. */
+  protected transmit(bytes: Uint8Array): void {
+    this.#outputs.push({ kind: 'transmit', bytes });
+  }
+
+  /** Queues the close, once: closing after QUIT and again when the peer's FIN arrives is one close on the wire. */
+  protected closeOnce(): void {
+    if (!this.#closeSent) this.#outputs.push({ kind: 'close' });
+    this.#closeSent = true;
+  }
+
+  /** Reports a rule the peer broke. */
+  protected violation(rule: string, message: string): void {
+    this.#outputs.push({ kind: 'violation', by: 'peer', rule, message });
+  }
+
+  /** Queues an app event for the session's owner. */
+  protected appEvent(event: AppEvent): void {
+    this.#outputs.push({ kind: 'event', event });
+  }
+
+  /** Wakes the driver for output produced outside an input (an owner's call, a timer). */
+  protected wake(): void {
+    this.#waker?.();
+  }
+}
