@@ -51,7 +51,7 @@ export class Pop3ClientSession extends MachineSession<
   Pop3ClientAppEvent
 > {
   readonly machineId = 'pop3Client';
-  readonly #lines = new LineReader(MAX_CLIENT_LINE);
+  readonly #lines = new LineReader({ maxLineLength: MAX_CLIENT_LINE });
   readonly #responses = new ResponseAssembler();
 
   /** Starts the machine; it waits for the server's greeting. */

@@ -150,7 +150,7 @@ describe('formatResponse / ResponseAssembler', () => {
   });
 
   it.each(RESPONSES)('assembles %j', (wire, response, multiline) => {
-    const reader = new LineReader(1000);
+    const reader = new LineReader({ maxLineLength: 1000 });
     const assembler = new ResponseAssembler();
     reader.push(latin1Bytes(wire));
     const results = [];
@@ -194,7 +194,7 @@ describe('formatResponse / ResponseAssembler', () => {
     fc.assert(
       fc.property(fc.array(fc.stringMatching(/^[.a-z \t]{0,8}$/), { maxLength: 8 }), (lines) => {
         const body = textBody(lines);
-        const reader = new LineReader(1000);
+        const reader = new LineReader({ maxLineLength: 1000 });
         const assembler = new ResponseAssembler();
         reader.push(formatResponse({ status: '+OK', text: 'x', body }));
         let got: Pop3Response | undefined;
@@ -211,7 +211,7 @@ describe('formatResponse / ResponseAssembler', () => {
 
 describe('LineReader', () => {
   it('accepts a 255-octet command line and refuses 256 once, then reads on (RFC 2449 §4)', () => {
-    const reader = new LineReader();
+    const reader = new LineReader({ maxLineLength: 255 });
     const ok = `NOOP ${'x'.repeat(248)}`;
     expect(ok.length + 2).toBe(255);
     reader.push(latin1Bytes(`${ok}\r\n${ok}x\r\nSTAT\r\n`));
@@ -223,13 +223,13 @@ describe('LineReader', () => {
 
   it('gives the same lines however the bytes are split (property)', () => {
     const text = 'USER bob\r\nPASS x y\nSTAT\r\n' + 'y'.repeat(300) + '\r\nQUIT\r\n';
-    const whole = new LineReader();
+    const whole = new LineReader({ maxLineLength: 255 });
     whole.push(latin1Bytes(text));
     const expected: LineResult[] = [];
     for (let l = whole.next(); l; l = whole.next()) expected.push(l);
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: text.length }), { maxLength: 6 }), (cuts) => {
-        const reader = new LineReader();
+        const reader = new LineReader({ maxLineLength: 255 });
         const got: LineResult[] = [];
         let at = 0;
         for (const cut of [...cuts.sort((a, b) => a - b), text.length]) {

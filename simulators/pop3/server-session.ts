@@ -52,8 +52,8 @@ export class Pop3ServerSession extends MachineSession<
 > {
   readonly machineId = 'pop3Server';
   readonly #input: Pop3ServerInput;
-  readonly #lines = new LineReader(MAX_COMMAND_LINE);
-  readonly #saslLines = new LineReader(MAX_SASL_LINE);
+  readonly #lines = new LineReader({ maxLineLength: MAX_COMMAND_LINE });
+  readonly #saslLines = new LineReader({ maxLineLength: MAX_SASL_LINE });
 
   constructor(input: Pop3ServerInput, clock: SessionClock) {
     super(pop3ServerMachine, input, clock, protocolState);
