@@ -22,9 +22,9 @@
  * - TXT strings and names hold text: their octets are read as UTF-8.
  * - Columns count UTF-16 code units, as the editor does.
  */
-import type { ResourceRecord } from './records.ts';
-import { lexZone } from './zone-lexer.ts';
-import { ZoneBuilder } from './zone-builder.ts';
+import { RR_TYPES, type RRType, type ResourceRecord } from './records.ts';
+import { diagnostic, lexZone } from './zone-lexer.ts';
+import { ZoneBuilder, normaliseName } from './zone-builder.ts';
 import { lintZone } from './zone-lint.ts';
 
 export { normaliseName, parseTtl } from './zone-builder.ts';
@@ -56,6 +56,34 @@ export interface ParsedZone {
   /** The records that parsed, in file order. */
   readonly records: ResourceRecord[];
   readonly diagnostics: ZoneDiagnostic[];
+  /**
+   * The DNS faults the file asks for in `;@timeout` / `;@servfail` pragmas,
+   * in file order; absent when it has none, so a zone without pragmas parses
+   * to the same object as before pragmas existed.
+   */
+  readonly faults?: ZoneFault[];
+}
+
+/**
+ * A DNS fault written into a zone file as a comment pragma, so the file stays
+ * valid for BIND and other tools (they see a comment):
+ *
+ *     ;@timeout NAME [TYPE ...]    every query for NAME (or only these types) times out
+ *     ;@servfail NAME [TYPE ...]   … is answered SERVFAIL
+ *
+ * NAME is absolute whether or not it ends in a dot: `$ORIGIN` does not apply,
+ * and `@` is not allowed. The pragma must open its line (blanks may come
+ * first); anything after a further `;` is a comment. A comment such as
+ * `;@ is the apex` (no word right after `;@`) is not a pragma.
+ */
+export interface ZoneFault {
+  readonly kind: 'timeout' | 'servfail';
+  /** Lower-case, without the trailing dot, as records store names. */
+  readonly name: string;
+  /** Only these types fail; absent when every type does. */
+  readonly types?: RRType[];
+  /** 1-based line of the pragma. */
+  readonly line: number;
 }
 
 /** Options of {@link parseZone}. */
@@ -76,9 +104,109 @@ export function parseZone(text: string, options: ParseZoneOptions = {}): ParsedZ
   const builder = new ZoneBuilder(options);
   for (const entry of lexed.entries) builder.entry(entry);
   const origin = builder.zoneOrigin ?? builder.records.find((r) => r.rr.type === 'SOA')?.rr.name ?? '';
-  const diagnostics = [...lexed.diagnostics, ...builder.diagnostics, ...lintZone(builder.records, origin)];
+  const pragmas = readPragmas(text);
+  const diagnostics = [
+    ...lexed.diagnostics,
+    ...builder.diagnostics,
+    ...lintZone(builder.records, origin),
+    ...pragmas.diagnostics,
+  ];
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { origin, records: builder.records.map((r) => r.rr), diagnostics };
+  const records = builder.records.map((r) => r.rr);
+  return { origin, records, diagnostics, ...(pragmas.faults.length > 0 ? { faults: pragmas.faults } : {}) };
+}
+
+const FAULT_KINDS: readonly ZoneFault['kind'][] = ['timeout', 'servfail'];
+
+/**
+ * Finds the `;@kind NAME [TYPE ...]` pragmas of a zone (see {@link ZoneFault}).
+ * A line is looked at on its own: a pragma is a comment, so it may even sit
+ * inside a parenthesised record. Words are split at blanks; pragmas hold no
+ * quotes or escapes.
+ */
+function readPragmas(text: string): { faults: ZoneFault[]; diagnostics: ZoneDiagnostic[] } {
+  const faults: ZoneFault[] = [];
+  const diagnostics: ZoneDiagnostic[] = [];
+  // As lexZone does: a byte-order mark is not part of the first line, and '\r' is a blank.
+  const lines = (text.startsWith('\ufeff') ? text.slice(1) : text).split('\n');
+  for (const [index, src] of lines.entries()) {
+    const line = index + 1;
+    const start = /^[ \t\r]*;@(?=[A-Za-z])/.exec(src);
+    if (start === null) continue;
+    const end = src.indexOf(';', start[0].length);
+    const body = end < 0 ? src : src.slice(0, end);
+    const words = [...body.slice(start[0].length).matchAll(/[^ \t\r]+/g)].map((m) => ({
+      text: m[0],
+      column: start[0].length + m.index + 1,
+    }));
+    const [kindWord, nameWord, ...typeWords] = words;
+    if (kindWord === undefined) continue;
+    const kind = FAULT_KINDS.find((k) => k === kindWord.text.toLowerCase());
+    const span = (w: { text: string; column: number }) => [w.column, w.column + w.text.length] as const;
+    if (kind === undefined) {
+      diagnostics.push(
+        diagnostic(
+          line,
+          kindWord.column - 2,
+          span(kindWord)[1],
+          'unknown-pragma',
+          `';@${kindWord.text}' is not a pragma Mailroom knows (;@timeout or ;@servfail), so this line is only a comment`,
+          'warning',
+        ),
+      );
+      continue;
+    }
+    if (nameWord === undefined) {
+      diagnostics.push(
+        diagnostic(
+          line,
+          kindWord.column - 2,
+          span(kindWord)[1],
+          'pragma-missing-name',
+          `;@${kind} needs the name to break, e.g. ';@${kind} example.com. TXT'`,
+        ),
+      );
+      continue;
+    }
+    const name = nameWord.text === '@' ? undefined : normaliseName(nameWord.text);
+    if (name === undefined) {
+      diagnostics.push(
+        diagnostic(
+          line,
+          ...span(nameWord),
+          'pragma-bad-name',
+          nameWord.text === '@'
+            ? "a pragma's name is absolute: '@' and $ORIGIN do not apply, write the full name"
+            : `'${nameWord.text}' is not a domain name`,
+        ),
+      );
+      continue;
+    }
+    const types: RRType[] = [];
+    let bad = false;
+    for (const word of typeWords) {
+      const type = RR_TYPES.find((t) => t === word.text.toUpperCase());
+      if (type === undefined) {
+        bad = true;
+        diagnostics.push(
+          diagnostic(
+            line,
+            ...span(word),
+            'pragma-unknown-type',
+            `'${word.text}' is not a type the simulated DNS serves (${RR_TYPES.join(', ')})`,
+          ),
+        );
+      } else if (!types.includes(type)) types.push(type);
+    }
+    if (bad) continue;
+    faults.push({ kind, name, ...(types.length > 0 ? { types } : {}), line });
+  }
+  return { faults, diagnostics };
+}
+
+/** A fault as the pragma line that asks for it, e.g. `;@timeout example.com. TXT`. */
+export function formatFault(fault: Pick<ZoneFault, 'kind' | 'name' | 'types'>): string {
+  return [`;@${fault.kind}`, formatName(fault.name), ...(fault.types ?? [])].join(' ');
 }
 
 // RFC 1035 §5.1: these characters mean something in a master file, so a name or string that holds them escapes them.

@@ -111,4 +111,19 @@ describe('World', () => {
       { type: 'MX', preference: 5, exchange: 'mx2.example.net' },
     ]);
   });
+
+  it('applies the ;@timeout / ;@servfail pragmas of scenario zones, and drops them when a zone is re-applied', () => {
+    const base = PRESETS.default!;
+    const text = [base.dns?.zones?.find((z) => z.origin === 'example.net')?.text ?? []].flat().join('\n');
+    const zones = (base.dns?.zones ?? []).map((z) =>
+      z.origin === 'example.net' ? { ...z, text: `${text}\n;@timeout example.net. MX\n` } : z,
+    );
+    const world = new World({ ...base, dns: { ...base.dns, zones } });
+    const ask = (type: 'MX' | 'TXT') => world.resolver.resolve({ name: 'example.net', type }).rcode;
+    expect([ask('MX'), ask('TXT')]).toEqual(['TIMEOUT', 'NOERROR']);
+    world.applyZone('example.net', `${text}\n;@timeout example.net. MX\n;@servfail example.net.\n`);
+    expect([ask('MX'), ask('TXT')]).toEqual(['TIMEOUT', 'SERVFAIL']);
+    world.applyZone('example.net', text);
+    expect([ask('MX'), ask('TXT')]).toEqual(['NOERROR', 'NOERROR']);
+  });
 });

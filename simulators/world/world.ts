@@ -86,8 +86,8 @@ export class World implements AgentEnv {
         latencyMs: l.latencyMs,
         jitterMs: l.jitterMs,
       });
-    for (const z of this.scenario.dns.zones) this.applyZone(z.origin, z.text);
     this.resolver = new SimResolver(this.zones);
+    for (const z of this.scenario.dns.zones) this.applyZone(z.origin, z.text);
     this.dns = new DnsService(this.network, this.trace, this.resolver, hostId(this.scenario.dns.server));
     this.startTime = parseIsoTime(this.scenario.startTime) ?? 0;
     this.identity = new IdentityProvider(this.#random.fork('identity'));
@@ -175,6 +175,7 @@ export class World implements AgentEnv {
   applyZone(origin: string, text: string): ZoneReport {
     const parsed = parseZone(text, { origin });
     this.zones.replaceZone(parsed.origin, parsed.records);
+    this.resolver.setFaults(parsed.origin, parsed.faults ?? []);
     const report = { origin: parsed.origin, diagnostics: parsed.diagnostics };
     this.zoneReports.set(parsed.origin, report);
     return report;

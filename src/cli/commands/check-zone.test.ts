@@ -135,6 +135,29 @@ describe('check-zone', () => {
     expect(withOrigin.stdout).toBe('www.example.net. 60 IN A 192.0.2.1\n');
   });
 
+  it('lists the ;@timeout / ;@servfail pragmas after the records, and as faults with --json', async () => {
+    await writeFile(
+      join(dir, 'faults.txt'),
+      '$ORIGIN example.com.\n@ 60 SOA ns h 1 2 3 4 5\n;@timeout _spf.Example.NET txt a\n;@servfail www\n;@timout x.\n',
+    );
+    expect(await run('faults.txt')).toEqual({
+      code: 0,
+      stdout: [
+        'example.com. 60 IN SOA ns.example.com. h.example.com. 1 2 3 4 5',
+        ';@timeout _spf.example.net. TXT A',
+        ';@servfail www.',
+        '',
+      ].join('\n'),
+      stderr:
+        "faults.txt:5:1: warning: ';@timout' is not a pragma Mailroom knows (;@timeout or ;@servfail), so this line is only a comment [unknown-pragma]\n",
+    });
+    const json = JSON.parse((await run('faults.txt', '--json')).stdout) as Record<string, unknown>;
+    expect(json.faults).toEqual([
+      { kind: 'timeout', name: '_spf.example.net', types: ['TXT', 'A'], line: 3 },
+      { kind: 'servfail', name: 'www', line: 4 },
+    ]);
+  });
+
   it.each([
     [[], 'check-zone: no zone file given'],
     [['a', 'b'], 'check-zone: give one zone file'],

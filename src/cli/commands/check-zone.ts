@@ -10,19 +10,22 @@ import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliCommand, CliIo } from '../command.ts';
-import { formatRecord, normaliseName, parseZone } from '../../../simulators/dns/zone-file.ts';
+import { formatFault, formatRecord, normaliseName, parseZone } from '../../../simulators/dns/zone-file.ts';
 
 const USAGE = `Usage: mailroom check-zone FILE [--origin NAME] [--json]
 
 Parses a zone file (RFC 1035 master format, with $ORIGIN and $TTL) and prints
-its records with absolute names, one per line. Diagnostics go to stderr as
+its records with absolute names, one per line, then the DNS faults its
+pragmas ask for (;@timeout NAME [TYPE ...], ;@servfail NAME [TYPE ...]), as
+pragma lines with absolute names. Diagnostics go to stderr as
 FILE:LINE:COL: error|warning: message [code].
 
 Options:
   --origin NAME  the zone's origin, for relative names and '@'. Without it, a
                  file with no $ORIGIN takes it from its name: example.com.zone
                  or db.example.com
-  --json         print { origin, records, diagnostics } as JSON instead
+  --json         print { origin, records, diagnostics } as JSON instead, with
+                 faults: [{ kind, name, types?, line }] when there are pragmas
   -h, --help     show this help
 
 Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage or unreadable file.
@@ -82,11 +85,12 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   const zone = parseZone(text, origin === undefined ? {} : { origin });
 
   if (values.json) {
-    io.stdout(
-      `${JSON.stringify({ origin: zone.origin, records: zone.records, diagnostics: zone.diagnostics }, null, 2)}\n`,
-    );
+    const { faults } = zone;
+    const json = { origin: zone.origin, records: zone.records, diagnostics: zone.diagnostics };
+    io.stdout(`${JSON.stringify({ ...json, ...(faults === undefined ? {} : { faults }) }, null, 2)}\n`);
   } else {
     for (const rr of zone.records) io.stdout(`${formatRecord(rr)}\n`);
+    for (const fault of zone.faults ?? []) io.stdout(`${formatFault(fault)}\n`);
   }
   for (const d of zone.diagnostics) {
     const hint = d.code === 'no-origin' && origin === undefined ? ' (or pass --origin NAME)' : '';
