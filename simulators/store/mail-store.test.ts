@@ -56,6 +56,8 @@ describe('MailStore', () => {
     box.append(msg('a'), { internalDate: 1 });
     box.append(msg('b'), { internalDate: 2 });
     expect(box.unclaimedRecentCount).toBe(2);
+    expect(box.unclaimedRecentUids).toEqual([1, 2]);
+    expect(box.unclaimedRecentUids).toEqual([1, 2]);
     expect(box.claimRecent()).toEqual([1, 2]);
     expect(box.claimRecent()).toEqual([]);
     box.append(msg('c'), { internalDate: 3 });

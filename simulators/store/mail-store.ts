@@ -77,6 +77,11 @@ export class Mailbox {
     return uids;
   }
 
+  /** The UIDs that are recent and unclaimed, ascending, without claiming them (IMAP EXAMINE). */
+  get unclaimedRecentUids(): number[] {
+    return [...this.#unclaimedRecent].sort((a, b) => a - b);
+  }
+
   /** How many messages are recent and unclaimed (STATUS RECENT, EXAMINE), without claiming them. */
   get unclaimedRecentCount(): number {
     return this.#unclaimedRecent.size;

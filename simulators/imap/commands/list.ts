@@ -1,0 +1,70 @@
+/**
+ * LIST (RFC 3501 §6.3.8, RFC 5258 LIST-EXTENDED, RFC 6154 SPECIAL-USE,
+ * RFC 5819 LIST-STATUS) and LSUB (RFC 3501 §6.3.9).
+ *
+ * `LIST "" ""` asks only for the delimiter: `* LIST (\Noselect) "/" ""`.
+ * Attributes: `\HasChildren` / `\HasNoChildren` always (Dovecot), special
+ * use always, `\Noselect` for names that exist only as parents,
+ * `\Subscribed` with `RETURN (SUBSCRIBED)` or `(SUBSCRIBED)` selection,
+ * `\NonExistent` for a subscribed name whose mailbox is gone.
+ */
+import { astr, atom, encodeMutf7, list, str, type ImapResponse } from '../codec/index.ts';
+import { DELIMITER, hierarchy, listMatcher, type ListEntry } from '../mailbox-list.ts';
+import { statusResponse } from './status.ts';
+import { ok, type CommandHandler } from './types.ts';
+
+function listLine(
+  name: 'LIST' | 'LSUB',
+  entry: { name: string; attributes: readonly string[] },
+): ImapResponse {
+  return {
+    kind: 'data',
+    name,
+    values: [list(...entry.attributes.map(atom)), str(DELIMITER), astr(encodeMutf7(entry.name))],
+  };
+}
+
+export const listCommand: CommandHandler<'LIST'> = (s, cmd) => {
+  const account = s.account;
+  if (account === undefined) return ok('List completed.');
+  const select = new Set(cmd.selectOptions ?? []);
+  const returns = cmd.returnOptions ?? [];
+  if (cmd.patterns.length === 1 && cmd.patterns[0] === '' && select.size === 0) {
+    return ok('List completed.', undefined, [listLine('LIST', { name: '', attributes: ['\\Noselect'] })]);
+  }
+  const matchers = cmd.patterns.map((p) => listMatcher(cmd.reference, p));
+  const returnSubscribed = select.has('SUBSCRIBED') || returns.some((r) => r.option === 'SUBSCRIBED');
+  const statusItems = returns.find((r) => r.option === 'STATUS');
+  let entries: ListEntry[] = hierarchy(account);
+  if (select.has('SUBSCRIBED')) {
+    // RFC 5258 §3.1: only subscribed names, including ones whose mailbox is gone.
+    const gone = [...account.subscriptions]
+      .filter((n) => account.mailbox(n) === undefined)
+      .map((name) => ({ name, exists: false, attributes: ['\\NonExistent'] }));
+    entries = [...entries.filter((e) => account.subscriptions.has(e.name)), ...gone];
+  }
+  if (select.has('SPECIAL-USE'))
+    entries = entries.filter((e) => account.mailbox(e.name)?.specialUse !== undefined);
+  const out: ImapResponse[] = [];
+  for (const entry of entries) {
+    if (!matchers.some((m) => m(entry.name))) continue;
+    const attributes = [...entry.attributes];
+    if (returnSubscribed && account.subscriptions.has(entry.name)) attributes.push('\\Subscribed');
+    out.push(listLine('LIST', { name: entry.name, attributes }));
+    const box = account.mailbox(entry.name);
+    if (statusItems?.option === 'STATUS' && box !== undefined)
+      out.push(statusResponse(box, statusItems.items));
+  }
+  return ok('List completed.', undefined, out);
+};
+
+export const lsub: CommandHandler<'LSUB'> = (s, cmd) => {
+  const account = s.account;
+  if (account === undefined) return ok('Lsub completed.');
+  const match = listMatcher(cmd.reference, cmd.pattern);
+  const out = [...account.subscriptions]
+    .sort((a, b) => (a === 'INBOX' ? -1 : b === 'INBOX' ? 1 : a < b ? -1 : a > b ? 1 : 0))
+    .filter(match)
+    .map((name) => listLine('LSUB', { name, attributes: account.mailbox(name) ? [] : ['\\Noselect'] }));
+  return ok('Lsub completed.', undefined, out);
+};

@@ -1,0 +1,65 @@
+/**
+ * SELECT and EXAMINE (RFC 3501 §6.3.1–2), CLOSE (§6.4.2) and UNSELECT
+ * (RFC 3691). The SELECT responses follow Dovecot's order and wording:
+ * FLAGS, PERMANENTFLAGS, EXISTS, RECENT, UNSEEN (first unseen, if any),
+ * UIDVALIDITY, UIDNEXT, then `OK [READ-WRITE]` or `[READ-ONLY]`.
+ */
+import type { ImapResponse } from '../codec/index.ts';
+import { SelectedMailbox } from '../selected-mailbox.ts';
+import { no, ok, untaggedOk, type CommandHandler, type CommandResult } from './types.ts';
+
+/** The untagged responses that describe a freshly selected mailbox. */
+export function selectResponses(view: SelectedMailbox): ImapResponse[] {
+  const out: ImapResponse[] = [
+    ...view.flagResponses(),
+    { kind: 'data', number: view.count, name: 'EXISTS', values: [] },
+    { kind: 'data', number: view.recentCount, name: 'RECENT', values: [] },
+  ];
+  const unseen = view.messages.findIndex((m) => !m.flags.has('\\Seen'));
+  if (unseen >= 0) out.push(untaggedOk({ code: 'UNSEEN', value: unseen + 1 }, `First unseen.`));
+  out.push(
+    untaggedOk({ code: 'UIDVALIDITY', value: view.mailbox.uidValidity }, 'UIDs valid'),
+    untaggedOk({ code: 'UIDNEXT', value: view.mailbox.uidNext }, 'Predicted next UID'),
+  );
+  return out;
+}
+
+export const select: CommandHandler<'SELECT' | 'EXAMINE'> = (s, cmd) => {
+  // RFC 3501 §6.3.1: a SELECT while selected closes the current mailbox first, without expunging.
+  s.selected?.close();
+  const closed: ImapResponse[] =
+    s.selected === undefined ? [] : [untaggedOk({ code: 'CLOSED' }, 'Previous mailbox closed.')];
+  const mailbox = s.account?.mailbox(cmd.mailbox);
+  if (mailbox === undefined) {
+    const result: CommandResult = no(`Mailbox doesn't exist: ${cmd.mailbox}`, { code: 'NONEXISTENT' });
+    return { ...result, untagged: closed, selected: null, next: 'authenticated' };
+  }
+  const readOnly = cmd.name === 'EXAMINE';
+  const view = new SelectedMailbox(mailbox, readOnly, s.onMailboxChange);
+  return {
+    untagged: [...closed, ...selectResponses(view)],
+    done: readOnly
+      ? { status: 'OK', code: { code: 'READ-ONLY' }, text: 'Examine completed.' }
+      : { status: 'OK', code: { code: 'READ-WRITE' }, text: 'Select completed.' },
+    selected: view,
+    next: 'selected',
+  };
+};
+
+/** CLOSE: expunges \Deleted messages silently when read-write, then leaves the mailbox (RFC 3501 §6.4.2). */
+export const close: CommandHandler<'CLOSE'> = (s) => {
+  const view = s.selected;
+  if (view !== undefined) {
+    view.close();
+    if (!view.readOnly) {
+      view.mailbox.expunge(view.mailbox.messages.filter((m) => m.flags.has('\\Deleted')).map((m) => m.uid));
+    }
+  }
+  return { ...ok('Close completed.'), selected: null, next: 'authenticated' };
+};
+
+/** UNSELECT: leaves the mailbox without expunging (RFC 3691 §2). */
+export const unselect: CommandHandler<'UNSELECT'> = (s) => {
+  s.selected?.close();
+  return { ...ok('Unselect completed.'), selected: null, next: 'authenticated' };
+};

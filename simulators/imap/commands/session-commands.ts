@@ -1,0 +1,56 @@
+/**
+ * The small commands of any state and of the authenticated state: NOOP and
+ * CHECK (RFC 3501 §6.1.2, §6.4.1), LOGOUT (§6.1.3), STARTTLS (§6.2.1), ID
+ * (RFC 2971), ENABLE (RFC 5161), NAMESPACE (RFC 2342), IDLE (RFC 2177).
+ */
+import { list, nil, str } from '../codec/index.ts';
+import { bad, no, ok, type CommandHandler } from './types.ts';
+
+/** NOOP: the pending updates are the point, and the machine adds them. */
+export const noop: CommandHandler<'NOOP'> = () => ok('NOOP completed.');
+
+/** CHECK: nothing to checkpoint in a simulated store. */
+export const check: CommandHandler<'CHECK'> = () => ok('Check completed.');
+
+/** LOGOUT: `* BYE` then OK, and the connection closes (RFC 3501 §6.1.3). */
+export const logout: CommandHandler<'LOGOUT'> = () => ({
+  untagged: [{ kind: 'status', status: 'BYE', text: 'Logging out' }],
+  done: { status: 'OK', text: 'Logout completed.' },
+  next: 'logout',
+});
+
+/** STARTTLS: OK, then the TLS handshake; nothing is read until it completes. */
+export const starttls: CommandHandler<'STARTTLS'> = (s) => {
+  if (s.tls !== undefined) return bad('TLS is already active.');
+  if (!s.config.offerStartTls) return no('STARTTLS is not offered here.');
+  return { untagged: [], done: { status: 'OK', text: 'Begin TLS negotiation now.' }, next: 'awaitingTls' };
+};
+
+/** ID: the server's identity, whatever the client sent (RFC 2971 §3.1). */
+export const id: CommandHandler<'ID'> = () =>
+  ok('ID completed.', undefined, [
+    {
+      kind: 'data',
+      name: 'ID',
+      values: [list(str('name'), str('Mailroom'), str('vendor'), str('Mailroom lab'))],
+    },
+  ]);
+
+/**
+ * ENABLE: `* ENABLED` lists what was enabled; nothing here is enableable
+ * (no CONDSTORE, QRESYNC or UTF8=ACCEPT), so the list is empty (RFC 5161 §3.1).
+ */
+export const enable: CommandHandler<'ENABLE'> = () =>
+  ok('Enabled.', undefined, [{ kind: 'data', name: 'ENABLED', values: [] }]);
+
+/** NAMESPACE: one personal namespace with `/` as delimiter. */
+export const namespace: CommandHandler<'NAMESPACE'> = () =>
+  ok('Namespace completed.', undefined, [
+    { kind: 'data', name: 'NAMESPACE', values: [list(list(str(''), str('/'))), nil, nil] },
+  ]);
+
+/** IDLE: `+ idling`; the tag completes when DONE arrives (RFC 2177 §3). */
+export const idle: CommandHandler<'IDLE'> = () => ({
+  untagged: [{ kind: 'continuation', text: 'idling' }],
+  next: 'idling',
+});
