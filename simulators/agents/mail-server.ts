@@ -27,6 +27,8 @@ import {
   type Pop3ServerConfig,
 } from '../pop3/server-config.ts';
 import { Pop3ServerSession } from '../pop3/server-session.ts';
+import { DEFAULT_IMAP_SERVER_CONFIG, type ImapServerConfig } from '../imap/server-config.ts';
+import { ImapServerSession } from '../imap/server-session.ts';
 import { traceAgent, type AgentEnv } from './env.ts';
 import { deliverLocal } from './mda.ts';
 import { DEFAULT_MTA_SETTINGS, MtaQueue, type MtaSettings } from './mta-queue.ts';
@@ -42,6 +44,7 @@ export interface MailServerOptions {
   readonly smtp?: Loose<Omit<SmtpServerConfig, 'hostname' | 'role'>>;
   readonly mta?: Loose<MtaSettings>;
   readonly pop3?: Loose<Omit<Pop3ServerConfig, 'hostname'>>;
+  readonly imap?: Loose<Omit<ImapServerConfig, 'hostname'>>;
 }
 
 /** Settings as a scenario file gives them: any may be missing. */
@@ -102,6 +105,33 @@ export class MailServer {
       host.listen(110, { service: 'pop3', serverName: host.id }, serve);
       host.listen(995, { service: 'pop3s', serverName: host.id, tls: 'implicit' }, serve);
     }
+    if (options.roles.includes('imap')) {
+      host.listen(143, { service: 'imap', serverName: host.id }, (socket) =>
+        env.driver.attach(socket, this.openImapSession(false), { protocol: 'imap' }),
+      );
+      host.listen(993, { service: 'imaps', serverName: host.id, tls: 'implicit' }, (socket) =>
+        env.driver.attach(socket, this.openImapSession(true), { protocol: 'imap' }),
+      );
+    }
+  }
+
+  /** The IMAP configuration of this host. */
+  imapConfig(): ImapServerConfig {
+    return { ...DEFAULT_IMAP_SERVER_CONFIG, ...defined(this.options.imap), hostname: this.host.id };
+  }
+
+  /** Creates an IMAP server session on this host's store; the caller drives it (driver or bridge). */
+  openImapSession(implicitTls: boolean, config = this.imapConfig()): ImapServerSession {
+    return new ImapServerSession(
+      {
+        config,
+        store: this.store,
+        now: () => this.env.wallClock(),
+        nonce: () => `${this.#nonces.nextUint32()}.${Math.floor(this.env.wallClock() / 1000)}`,
+        ...(implicitTls ? { implicitTls: true } : {}),
+      },
+      this.env.scheduler,
+    );
   }
 
   /** The POP3 configuration of this host. */

@@ -70,6 +70,16 @@ const pop3Settings = z
   })
   .strict();
 
+const imapSettings = z
+  .object({
+    idleTimeoutMs: millis.optional(),
+    offerStartTls: z.boolean().optional(),
+    /** LOGIN and AUTHENTICATE PLAIN/LOGIN without TLS (default true); false advertises LOGINDISABLED. */
+    allowPlaintextLogin: z.boolean().optional(),
+    maxLiteralSize: z.number().int().min(1024).max(1_000_000_000).optional(),
+  })
+  .strict();
+
 const zoneText = z
   .union([z.string(), z.array(z.string())])
   .transform((t) => (Array.isArray(t) ? t.join('\n') : t));
@@ -112,6 +122,8 @@ export const scenarioSchema = z
             mta: mtaSettings.optional(),
             /** POP3 server policy. */
             pop3: pop3Settings.optional(),
+            /** IMAP server policy. */
+            imap: imapSettings.optional(),
           })
           .strict(),
       )

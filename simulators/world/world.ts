@@ -105,6 +105,7 @@ export class World implements AgentEnv {
         ...(h.smtp ? { smtp: h.smtp } : {}),
         ...(h.mta ? { mta: h.mta } : {}),
         ...(h.pop3 ? { pop3: h.pop3 } : {}),
+        ...(h.imap ? { imap: h.imap } : {}),
       });
       for (const u of mine) server.store.createAccount(u.address, u.password, u.name ?? '');
       this.mailServers.set(h.id, server);
