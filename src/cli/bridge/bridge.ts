@@ -23,6 +23,7 @@ import { hostId, port as asPort } from '../../../simulators/core/ids.ts';
 import type { SmtpPortRole } from '../../../simulators/agents/mail-server.ts';
 import type { SmtpServerAppEvent } from '../../../simulators/smtp/server-session.ts';
 import type { Pop3ServerAppEvent } from '../../../simulators/pop3/server-session.ts';
+import type { ImapServerAppEvent } from '../../../simulators/imap/server-session.ts';
 import { PRESETS } from '../../../simulators/world/presets/index.ts';
 import { parseScenario, type Scenario } from '../../../simulators/world/scenario.ts';
 import { World } from '../../../simulators/world/world.ts';
@@ -36,10 +37,10 @@ import { secureContextOf, type TlsMaterial } from './tls.ts';
 export { BridgeSetupError } from './scenario-setup.ts';
 
 /** App events of the sessions the bridge serves. */
-type BridgedAppEvent = SmtpServerAppEvent | Pop3ServerAppEvent;
+type BridgedAppEvent = SmtpServerAppEvent | Pop3ServerAppEvent | ImapServerAppEvent;
 
 /** The ports the bridge can open. */
-export type ListenerKind = 'smtp' | 'submission' | 'smtps' | 'pop3' | 'pop3s';
+export type ListenerKind = 'smtp' | 'submission' | 'smtps' | 'pop3' | 'pop3s' | 'imap' | 'imaps';
 
 /** Options of {@link startBridge}. Ports: a number opens the port (0 = any free one); undefined leaves it closed. */
 export interface BridgeOptions {
@@ -114,7 +115,7 @@ const KINDS: Readonly<
   Record<
     ListenerKind,
     {
-      protocol: 'smtp' | 'pop3';
+      protocol: 'smtp' | 'pop3' | 'imap';
       role: SmtpPortRole;
       simulatedPort: number;
       implicitTls: boolean;
@@ -127,6 +128,8 @@ const KINDS: Readonly<
   smtps: { protocol: 'smtp', role: 'submission', simulatedPort: 465, implicitTls: true, needs: 'msa' },
   pop3: { protocol: 'pop3', role: 'mx', simulatedPort: 110, implicitTls: false, needs: 'pop3' },
   pop3s: { protocol: 'pop3', role: 'mx', simulatedPort: 995, implicitTls: true, needs: 'pop3' },
+  imap: { protocol: 'imap', role: 'mx', simulatedPort: 143, implicitTls: false, needs: 'imap' },
+  imaps: { protocol: 'imap', role: 'mx', simulatedPort: 993, implicitTls: true, needs: 'imap' },
 };
 
 /** The label printed for a listener. */
@@ -142,6 +145,10 @@ function labelOf(kind: ListenerKind, host: string): string {
       return `POP3 (as ${host}:110)`;
     case 'pop3s':
       return `POP3S (as ${host}:995, implicit TLS)`;
+    case 'imap':
+      return `IMAP (as ${host}:143)`;
+    case 'imaps':
+      return `IMAPS (as ${host}:993, implicit TLS)`;
   }
 }
 
@@ -219,7 +226,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const wanted = (Object.keys(KINDS) as ListenerKind[]).filter((kind) => {
     if (options.ports[kind] === undefined) return false;
     const { needs } = KINDS[kind];
-    if ((kind === 'smtps' || kind === 'pop3s') && !secureContext)
+    if ((kind === 'smtps' || kind === 'pop3s' || kind === 'imaps') && !secureContext)
       throw new BridgeSetupError(
         `the ${kind} port needs TLS: add --tls-self-signed or --tls-cert FILE --tls-key FILE`,
       );
@@ -269,6 +276,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       ? config
       : { ...config, allowAuthWithoutTls: true, offerStartTls: false };
     const pop3Config = secureContext ? server.pop3Config() : { ...server.pop3Config(), offerStls: false };
+    const imapConfig = secureContext ? server.imapConfig() : { ...server.imapConfig(), offerStartTls: false };
     const connection = new TcpConnection<BridgedAppEvent>({
       number: n,
       socket,
@@ -284,6 +292,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       secureContext,
       openSession: (): OpenedSession<BridgedAppEvent> => {
         if (protocol === 'pop3') return { session: server.openPop3Session(pop3Config), onEvent: () => {} };
+        if (protocol === 'imap')
+          return { session: server.openImapSession(implicitTls, imapConfig), onEvent: () => {} };
         const opened = server.openSmtpSession(
           role,
           {

@@ -20,7 +20,7 @@ describe('parseServeArgs', () => {
     expect(parseServeArgs([])).toEqual({
       listen: '127.0.0.1',
       allowRemote: false,
-      ports: { smtp: 2525, submission: 2587, pop3: 2110 },
+      ports: { smtp: 2525, submission: 2587, pop3: 2110, imap: 2143 },
       users: [],
       maxConnections: 100,
       quiet: false,
@@ -34,11 +34,12 @@ describe('parseServeArgs', () => {
         ...['--host', 'smtp.example.com', '--user', 'a@b.c:x:y', '--user', 'd@e.f:z'],
         ...['--scenario', 's.json', '--seed', '42', '--trace', 't.jsonl', '--maildir', 'md'],
         ...['--tls-self-signed', '--max-connections', '5', '--quiet', '--pop3', '2111', '--pop3s', '2995'],
+        ...['--imap', '2144', '--imaps', '2994'],
       ]),
     ).toEqual({
       listen: '::1',
       allowRemote: false,
-      ports: { smtp: 25025, submission: 0, smtps: 2465, pop3: 2111, pop3s: 2995 },
+      ports: { smtp: 25025, submission: 0, smtps: 2465, pop3: 2111, pop3s: 2995, imap: 2144, imaps: 2994 },
       host: 'smtp.example.com',
       users: [
         { address: 'a@b.c', password: 'x:y' },

@@ -37,6 +37,8 @@ Options:
   --smtps PORT           the MSA with implicit TLS, as port 465 (needs TLS)
   --pop3 PORT            POP3, as port 110, on the same mailboxes (default 2110)
   --pop3s PORT           POP3 with implicit TLS, as port 995 (needs TLS)
+  --imap PORT            IMAP, as port 143, on the same mailboxes (default 2143)
+  --imaps PORT           IMAP with implicit TLS, as port 993 (needs TLS)
   --host NAME            the simulated host to bridge (default mx.example.net
                          if present, else the first host with the mta role)
   --user ADDRESS:PASSWORD  add a mailbox on the bridged host (repeatable); its
@@ -70,7 +72,15 @@ or invalid scenario.
 export interface ServeOptions {
   readonly listen: string;
   readonly allowRemote: boolean;
-  readonly ports: { smtp: number; submission: number; smtps?: number; pop3: number; pop3s?: number };
+  readonly ports: {
+    smtp: number;
+    submission: number;
+    smtps?: number;
+    pop3: number;
+    pop3s?: number;
+    imap: number;
+    imaps?: number;
+  };
   readonly host?: string;
   readonly users: readonly BridgeUser[];
   readonly scenarioFile?: string;
@@ -106,6 +116,8 @@ export function parseServeArgs(args: readonly string[]): ServeOptions | string {
         smtps: { type: 'string' },
         pop3: { type: 'string' },
         pop3s: { type: 'string' },
+        imap: { type: 'string' },
+        imaps: { type: 'string' },
         host: { type: 'string' },
         user: { type: 'string', multiple: true },
         scenario: { type: 'string' },
@@ -136,7 +148,9 @@ export function parseServeArgs(args: readonly string[]): ServeOptions | string {
   const smtps = values.smtps === undefined ? undefined : portArg('smtps', values.smtps, 2465);
   const pop3 = portArg('pop3', values.pop3, 2110);
   const pop3s = values.pop3s === undefined ? undefined : portArg('pop3s', values.pop3s, 2995);
-  for (const p of [smtp, submission, smtps, pop3, pop3s]) if (typeof p === 'string') return p;
+  const imap = portArg('imap', values.imap, 2143);
+  const imaps = values.imaps === undefined ? undefined : portArg('imaps', values.imaps, 2993);
+  for (const p of [smtp, submission, smtps, pop3, pop3s, imap, imaps]) if (typeof p === 'string') return p;
 
   const users: BridgeUser[] = [];
   for (const text of values.user ?? []) {
@@ -161,6 +175,8 @@ export function parseServeArgs(args: readonly string[]): ServeOptions | string {
     return '--smtps needs TLS: add --tls-self-signed, or --tls-cert FILE --tls-key FILE';
   if (pop3s !== undefined && !tls)
     return '--pop3s needs TLS: add --tls-self-signed, or --tls-cert FILE --tls-key FILE';
+  if (imaps !== undefined && !tls)
+    return '--imaps needs TLS: add --tls-self-signed, or --tls-cert FILE --tls-key FILE';
 
   let maxConnections = 100;
   if (values['max-connections'] !== undefined) {
@@ -183,6 +199,8 @@ export function parseServeArgs(args: readonly string[]): ServeOptions | string {
       ...(smtps === undefined ? {} : { smtps: smtps as number }),
       pop3: pop3 as number,
       ...(pop3s === undefined ? {} : { pop3s: pop3s as number }),
+      imap: imap as number,
+      ...(imaps === undefined ? {} : { imaps: imaps as number }),
     },
     users,
     maxConnections,
