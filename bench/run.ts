@@ -78,6 +78,16 @@ async function benchPop3(): Promise<void> {
   );
 }
 
+async function benchImap(): Promise<void> {
+  const { benchImapBridge } = await import('./imap-bridge.ts');
+  const r = await benchImapBridge({ messages: 10_000, seconds: 3 });
+  line(
+    'bridge: IMAP UID FETCH 1:* (FLAGS), 10,000 messages',
+    `${r.fetchPerSecond.toFixed(1)}/s (target ≥ 75)`,
+  );
+  line('bridge: IMAP SEARCH SUBJECT, 10,000 messages', `${r.searchPerSecond.toFixed(1)}/s (target ≥ 35)`);
+}
+
 function benchBundle(): void {
   try {
     execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'ignore' });
@@ -111,4 +121,5 @@ if (want('kernel')) benchScheduler();
 if (want('pipeline')) benchPipeline(2000);
 if (want('bridge')) await benchBridge();
 if (want('pop3')) await benchPop3();
+if (want('imap')) await benchImap();
 if (want('bundle')) benchBundle();

@@ -130,6 +130,28 @@ function item(
  * asks for it and the mailbox is read-write. Throws {@link UnknownCteError}
  * for a BINARY fetch of an unknown transfer encoding.
  */
+const UID_ATTRIBUTE: FetchAttribute = { name: 'UID' };
+const FLAGS_ATTRIBUTE: FetchAttribute = { name: 'FLAGS' };
+
+interface FetchPlan {
+  readonly setsSeen: boolean;
+  readonly addUid: boolean;
+  readonly hasFlags: boolean;
+}
+
+/** What a FETCH's attribute list implies, worked out once per list rather than once per message. */
+const plans = new WeakMap<readonly FetchAttribute[], { uid?: FetchPlan; seq?: FetchPlan }>();
+function planOf(attributes: readonly FetchAttribute[], byUid: boolean): FetchPlan {
+  let entry = plans.get(attributes);
+  if (!entry) plans.set(attributes, (entry = {}));
+  const key = byUid ? 'uid' : 'seq';
+  return (entry[key] ??= {
+    setsSeen: attributes.some(setsSeen),
+    addUid: byUid && !attributes.some((a) => a.name === 'UID'),
+    hasFlags: attributes.some((a) => a.name === 'FLAGS'),
+  });
+}
+
 export function fetchMessage(
   view: SelectedMailbox,
   seq: number,
@@ -137,15 +159,15 @@ export function fetchMessage(
   attributes: readonly FetchAttribute[],
   byUid: boolean,
 ): ImapResponse {
+  const plan = planOf(attributes, byUid);
   let current = message;
-  const markSeen = !view.readOnly && !message.flags.has('\\Seen') && attributes.some(setsSeen);
+  const markSeen = plan.setsSeen && !view.readOnly && !message.flags.has('\\Seen');
   if (markSeen && !view.isExpunged(message.uid)) {
     current = view.write(() => view.mailbox.setFlags(message.uid, [...message.flags, '\\Seen'])) ?? message;
   }
   const items: (readonly [string, ImapValue])[] = [];
-  if (byUid && !attributes.some((a) => a.name === 'UID')) items.push(item(view, current, { name: 'UID' }));
+  if (plan.addUid) items.push(item(view, current, UID_ATTRIBUTE));
   for (const a of attributes) items.push(item(view, current, a));
-  if (markSeen && !attributes.some((a) => a.name === 'FLAGS'))
-    items.push(item(view, current, { name: 'FLAGS' }));
+  if (markSeen && !plan.hasFlags) items.push(item(view, current, FLAGS_ATTRIBUTE));
   return fetchResponse(seq, items);
 }

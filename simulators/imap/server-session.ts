@@ -22,7 +22,7 @@
  */
 import { createActor, type Actor } from 'xstate';
 import type { EngineSession, SessionClock, SessionOutput, TlsInfo } from '../core/session.ts';
-import { latin1Bytes } from '../core/bytes.ts';
+import { concatBytes, latin1Bytes } from '../core/bytes.ts';
 import {
   CommandReader,
   encodeResponse,
@@ -64,6 +64,12 @@ export class ImapServerSession implements EngineSession<ImapServerAppEvent> {
     this.#actor = createActor(imapServerMachine, { input: this.#input, clock });
     this.#actor.on('*', (e) => {
       switch (e.type) {
+        case 'out.responses':
+          this.#outputs.push({
+            kind: 'transmit',
+            bytes: concatBytes(e.responses.map((r) => encodeResponse(r))),
+          });
+          break;
         case 'out.response':
           this.#outputs.push({ kind: 'transmit', bytes: encodeResponse(e.response) });
           break;

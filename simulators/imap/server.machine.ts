@@ -99,6 +99,7 @@ type GotoEvent = { type: `goto.${NextState}` };
 /** What the machine asks for. */
 export type ImapServerEmitted =
   | { type: 'out.response'; response: ImapResponse }
+  | { type: 'out.responses'; responses: readonly ImapResponse[] }
   | { type: 'out.startTls' }
   | { type: 'out.close' }
   | { type: 'out.violation'; rule: string; message: string }
@@ -161,18 +162,19 @@ function finish(context: Context, tag: string, result: CommandResult, enqueue: E
     result.selected === null ? undefined : (result.selected ?? context.selected);
   if (result.account !== undefined) enqueue.assign({ account: result.account });
   if (result.selected !== undefined) enqueue.assign({ selected: view });
-  for (const response of result.untagged) enqueue.emit({ type: 'out.response', response });
+  // One emitted batch per command: a FETCH of 10,000 messages is one event, not 10,000.
+  const responses: ImapResponse[] = [...result.untagged];
   if (result.done !== undefined) {
     // RFC 3501 §7: untagged updates for the selected mailbox may come before any tagged response.
-    for (const response of view?.flush(result.deferExpunge !== true) ?? [])
-      enqueue.emit({ type: 'out.response', response });
+    responses.push(...(view?.flush(result.deferExpunge !== true) ?? []));
     const { status, code, text } = result.done;
-    const response: ImapResponse =
+    responses.push(
       code === undefined
         ? { kind: 'tagged', tag, status, text }
-        : { kind: 'tagged', tag, status, code, text };
-    enqueue.emit({ type: 'out.response', response });
+        : { kind: 'tagged', tag, status, code, text },
+    );
   }
+  if (responses.length > 0) enqueue.emit({ type: 'out.responses', responses });
   if (result.violation !== undefined) enqueue.emit({ type: 'out.violation', ...result.violation });
   if (result.account !== undefined) enqueue.emit({ type: 'out.loggedIn', user: result.account.address });
   if (result.selected instanceof Object) {
