@@ -149,6 +149,13 @@ test.describe('SMTP in the app', () => {
     await expect(message).toContainText('Received: from smtp.example.com');
     await expect(message.getByRole('list', { name: 'Received chain' }).getByRole('listitem')).toHaveCount(2);
     await expect(message).toContainText('Noon at the usual place?');
+    // The MX checked SPF, both DKIM signatures the MSA added (WebCrypto in the page) and DMARC.
+    await expect(message).toContainText(
+      'Authentication-Results: mx.example.net; spf=pass smtp.mailfrom=example.com;',
+    );
+    await expect(message).toContainText('dkim=pass header.d=example.com header.s=ed2026');
+    await expect(message).toContainText('dkim=pass header.d=example.com header.s=rsa2026');
+    await expect(message).toContainText('dmarc=pass (p=reject dis=none) header.from=example.com');
     await showTools(page);
     await page.screenshot({ path: 'e2e/screenshots/mailbox.png' });
   });

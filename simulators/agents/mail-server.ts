@@ -19,7 +19,7 @@ import {
   type SmtpServerConfig,
 } from '../smtp/server-config.ts';
 import { SmtpServerSession, type SmtpServerAppEvent } from '../smtp/server-session.ts';
-import type { ReceivedMessage } from '../smtp/server.machine.ts';
+import type { ReceivedMessage, Reply } from '../smtp/server.machine.ts';
 import { MailStore } from '../store/mail-store.ts';
 import {
   DEFAULT_POP3_SERVER_CONFIG,
@@ -29,7 +29,10 @@ import {
 import { Pop3ServerSession } from '../pop3/server-session.ts';
 import { DEFAULT_IMAP_SERVER_CONFIG, type ImapServerConfig } from '../imap/server-config.ts';
 import { ImapServerSession } from '../imap/server-session.ts';
+import type { DmarcMode } from '../auth/dmarc/record.ts';
+import { signSubmission, type DkimSigningKey } from './dkim-signer.ts';
 import { traceAgent, type AgentEnv } from './env.ts';
+import { checkInbound } from './inbound-auth.ts';
 import { deliverLocal } from './mda.ts';
 import { DEFAULT_MTA_SETTINGS, MtaQueue, type MtaSettings } from './mta-queue.ts';
 
@@ -45,6 +48,10 @@ export interface MailServerOptions {
   readonly mta?: Loose<MtaSettings>;
   readonly pop3?: Loose<Omit<Pop3ServerConfig, 'hostname'>>;
   readonly imap?: Loose<Omit<ImapServerConfig, 'hostname'>>;
+  /** Keys this host's MSA signs with (the scenario's `dkim` entries naming it as signer). */
+  readonly dkimKeys?: readonly DkimSigningKey[];
+  /** The DMARC specification the receiving MTA follows; RFC 9989 by default. */
+  readonly dmarcMode?: DmarcMode;
 }
 
 /** Settings as a scenario file gives them: any may be missing. */
@@ -71,6 +78,9 @@ export class MailServer {
   readonly #nonces;
   readonly #connectionTimes = new Map<string, number[]>();
   readonly #pop3Logins = new Pop3LoginRegistry();
+  /** Queue ids of messages DMARC quarantined: local delivery puts them in \\Junk. */
+  readonly #quarantined = new Set<string>();
+  readonly #dmarcRandom;
   #pop3Sessions = 0;
 
   constructor(
@@ -82,6 +92,7 @@ export class MailServer {
     // UIDVALIDITY from the world's clock, as servers derive it from the time.
     this.store = new MailStore(Math.floor(env.wallClock() / 1000));
     this.#nonces = env.random(`smtp-nonce:${host.id}`);
+    this.#dmarcRandom = env.random(`dmarc:${host.id}`);
     this.queue = new MtaQueue(env, host, {
       hostname: host.id,
       settings: { ...DEFAULT_MTA_SETTINGS, ...defined(options.mta) },
@@ -92,6 +103,7 @@ export class MailServer {
           recipient: this.#resolveAlias(recipient),
           data: entry.data,
           now: env.wallClock(),
+          ...(this.#quarantined.has(entry.id) ? { mailbox: '\\Junk' } : {}),
         }),
     });
     if (options.roles.includes('mta')) this.#listen(25, 'smtp', 'mx');
@@ -191,14 +203,61 @@ export class MailServer {
       this.env.scheduler,
     );
     const onEvent = (event: SmtpServerAppEvent) => {
-      if (event.type === 'message') session.resolveMessage(this.#accept(role, event.message));
+      if (event.type === 'message')
+        this.#accept(role, event.message, (reply) => session.resolveMessage(reply));
     };
     return { session, onEvent };
   }
 
+  /**
+   * Takes a message read to the final dot and answers it through `reply`,
+   * at once or after asynchronous work: the MSA completes and DKIM-signs a
+   * submission; the MX checks SPF, DKIM and DMARC on mail from other servers
+   * and may refuse it (DMARC p=reject) or quarantine it.
+   */
+  #accept(role: SmtpPortRole, message: ReceivedMessage, reply: (r: Reply) => void): void {
+    const host = this.host.id as HostId;
+    const id = message.queueId;
+    if (role === 'submission') {
+      const completed = this.#completeSubmission(message);
+      signSubmission(this.env, host, id, this.options.dkimKeys ?? [], completed, (data) =>
+        reply(this.#queue(role, message, data)),
+      );
+      return;
+    }
+    // Authenticated clients on port 25 are our own users, not another server.
+    if (message.authenticatedAs !== undefined) return reply(this.#queue(role, message, message.data));
+    checkInbound(
+      this.env,
+      host,
+      message,
+      {
+        hostname: this.host.id,
+        dmarcMode: this.options.dmarcMode ?? 'rfc9989',
+        random: () => this.#dmarcRandom.next(),
+      },
+      (verdict) => {
+        const dmarc = verdict.dmarc;
+        if (verdict.disposition === 'reject' && dmarc) {
+          traceAgent(this.env, host, 'mta', 'rejected', {
+            id,
+            from: message.envelope.mailFrom || '<>',
+            reason: `DMARC policy of ${dmarc.fromDomain}`,
+          });
+          return reply({
+            code: 550,
+            enhanced: '5.7.1',
+            text: `Message rejected due to DMARC policy (p=${dmarc.policy ?? 'reject'}) for ${dmarc.fromDomain}`,
+          });
+        }
+        if (verdict.disposition === 'quarantine') this.#quarantined.add(id);
+        reply(this.#queue(role, message, verdict.data));
+      },
+    );
+  }
+
   /** Puts an accepted message in the queue; returns the reply to the final dot. */
-  #accept(role: SmtpPortRole, message: ReceivedMessage) {
-    const data = role === 'submission' ? this.#completeSubmission(message) : message.data;
+  #queue(role: SmtpPortRole, message: ReceivedMessage, data: Uint8Array): Reply {
     const id = message.queueId;
     traceAgent(this.env, this.host.id as HostId, role === 'submission' ? 'msa' : 'mta', 'accepted', {
       id,

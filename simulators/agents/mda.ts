@@ -14,7 +14,11 @@ export type DeliveryResult =
   | { readonly ok: true; readonly message: StoredMessage; readonly mailbox: string }
   | { readonly ok: false; readonly temporary: boolean; readonly reason: string };
 
-/** Delivers `data` for `recipient` into its INBOX. */
+/**
+ * Delivers `data` for `recipient` into its INBOX, or into the mailbox with
+ * the special use `mailbox` names (RFC 6154, e.g. `\\Junk` for a message
+ * DMARC quarantines) when the account has one.
+ */
 export function deliverLocal(
   store: MailStore,
   delivery: {
@@ -22,16 +26,20 @@ export function deliverLocal(
     readonly recipient: string;
     readonly data: Uint8Array;
     readonly now: number;
+    /** A special use (`\\Junk`); INBOX when absent or when the account has no such mailbox. */
+    readonly mailbox?: string;
   },
 ): DeliveryResult {
   const account = store.account(delivery.recipient);
   if (!account) return { ok: false, temporary: false, reason: `no mailbox for ${delivery.recipient}` };
   const headers = `Return-Path: <${delivery.mailFrom}>\r\nDelivered-To: ${delivery.recipient}\r\n`;
+  const box =
+    (delivery.mailbox === undefined ? undefined : account.specialMailbox(delivery.mailbox)) ?? account.inbox;
   try {
-    const message = account.inbox.append(concatBytes([utf8Bytes(headers), delivery.data]), {
+    const message = box.append(concatBytes([utf8Bytes(headers), delivery.data]), {
       internalDate: delivery.now,
     });
-    return { ok: true, message, mailbox: 'INBOX' };
+    return { ok: true, message, mailbox: box.name };
   } catch (e) {
     if (e instanceof StoreFullError) return { ok: false, temporary: true, reason: e.message };
     throw e;

@@ -2,7 +2,8 @@
  * The MUA: what a mail program does when the user presses Send. It writes an
  * RFC 5322 message (with RFC 2045 MIME headers and RFC 2047 encoded words for
  * a non-ASCII subject), finds its submission server in DNS, connects to port
- * 587, requires STARTTLS, authenticates, and submits (RFC 6409).
+ * 587, requires STARTTLS, authenticates, and submits (RFC 6409). It reads
+ * mail over POP3 (`checkMail`) or IMAP (`syncImap`).
  */
 import { base64Encode, toHex, utf8Bytes } from '../core/bytes.ts';
 import { formatRfc5322Date } from '../core/civil-time.ts';
@@ -10,6 +11,11 @@ import type { HostId } from '../core/ids.ts';
 import type { Host } from '../net/network.ts';
 import { SmtpClientSession, type SmtpClientAppEvent } from '../smtp/client-session.ts';
 import { Pop3ClientSession, type Pop3ClientAppEvent } from '../pop3/client-session.ts';
+import {
+  DEFAULT_IMAP_CLIENT_TIMING,
+  ImapClientSession,
+  type ImapClientAppEvent,
+} from '../imap/client-session.ts';
 import { traceAgent, type AgentEnv } from './env.ts';
 
 /** What the user typed. */
@@ -54,6 +60,35 @@ export interface LocalMessage {
   readonly downloadedAt: number;
 }
 
+/** How the mail program syncs a mailbox over IMAP. */
+export interface ImapSyncOptions {
+  /** 143 (STARTTLS required) or 993 (implicit TLS, RFC 8314). */
+  readonly port?: 143 | 993;
+  /** Default `INBOX`. */
+  readonly mailbox?: string;
+  /** Stay connected in IDLE and fetch new mail as it arrives (RFC 2177), until `stopImap()`. */
+  readonly idle?: boolean;
+}
+
+/** The outcome of the first sync of a `syncImap` call. */
+export type ImapSyncResult =
+  | {
+      readonly ok: true;
+      readonly mailbox: string;
+      /** Messages fetched by this sync. */
+      readonly fetched: number;
+      /** Messages in the local cache of the mailbox afterwards. */
+      readonly cached: number;
+      readonly uidValidity: number;
+    }
+  | { readonly ok: false; readonly reason: string };
+
+/** A message in the mail program's IMAP cache. */
+export interface ImapCachedMessage {
+  readonly flags: readonly string[];
+  readonly bytes: Uint8Array;
+}
+
 /** The outcome of one submission, as the MUA reports it to its user. */
 export type SubmissionResult =
   | { readonly ok: true; readonly messageId: string; readonly reply: string }
@@ -73,6 +108,12 @@ export class Mua {
   readonly local = new Map<string, LocalMessage>();
   /** Unique-ids downloaded and still on the server (download-and-keep's memory). */
   readonly #seenOnServer = new Map<string, number>();
+  /** The IMAP cache: mailbox → UID → message, as last synced. */
+  readonly imapCache = new Map<string, Map<number, ImapCachedMessage>>();
+  /** Per mailbox, the UIDVALIDITY the cache belongs to and the highest UID fetched (RFC 3501 §2.3.1.1). */
+  readonly #imapSeen = new Map<string, { uidValidity: number; lastUid: number }>();
+  /** The IMAP connection that stays open in IDLE, if any. */
+  #imapSession: ImapClientSession | undefined;
 
   constructor(
     readonly env: AgentEnv,
@@ -227,6 +268,151 @@ export class Mua {
       );
       void socket;
     });
+  }
+
+  /**
+   * Syncs a mailbox over IMAP (RFC 3501): logs in, selects, fetches the
+   * messages above the last UID seen into {@link imapCache} — all of them
+   * again when UIDVALIDITY changed (RFC 3501 §2.3.1.1) — and logs out, or
+   * with `idle` stays in IDLE and fetches whatever arrives (RFC 2177).
+   * `done` hears the first sync; later ones are traced as `imap synced`.
+   */
+  syncImap(options: ImapSyncOptions = {}, done: (result: ImapSyncResult) => void = () => {}): void {
+    const server = this.account.mailboxHost ?? this.account.submissionHost;
+    const port = options.port ?? 143;
+    const mailbox = options.mailbox ?? 'INBOX';
+    let reported = false;
+    const fail = (reason: string) => {
+      this.#trace('imap sync failed', { mailbox, reason });
+      if (!reported) done({ ok: false, reason });
+      reported = true;
+    };
+    this.env.dns.lookup(this.host.id, { name: server, type: 'A' }, `address of ${server}`, (answer) => {
+      const a = answer.answers.find((rr) => rr.type === 'A');
+      if (!a || a.type !== 'A') return fail(`cannot find ${server} (${answer.rcode})`);
+      const socket = this.host.connect(
+        { address: a.address, port, serverName: server, tls: port === 993 },
+        {
+          failed: (why) => fail(`cannot connect to ${server}:${port} (${why})`),
+          opened: () => {
+            const session = new ImapClientSession(
+              {
+                config: {
+                  username: this.account.address,
+                  password: this.account.password,
+                  tls: port === 993 ? 'none' : 'required',
+                  implicitTls: port === 993,
+                  ...DEFAULT_IMAP_CLIENT_TIMING,
+                },
+              },
+              this.env.scheduler,
+            );
+            if (options.idle === true) {
+              // One connection stays open in IDLE: a newer one replaces it.
+              this.stopImap();
+              this.#imapSession = session;
+            }
+            let fetched = 0;
+            /** A fetch is queued or running; `again` when EXISTS came during it. */
+            let fetching = false;
+            let again = false;
+            /** The session failed; the failures of its operations say nothing new. */
+            let broken = false;
+            const fetchNew = () => {
+              fetching = true;
+              again = false;
+              session.fetchNew(this.#imapSeen.get(mailbox)?.lastUid ?? 0);
+            };
+            const onEvent = (event: ImapClientAppEvent) => {
+              const cache = this.imapCache.get(mailbox) ?? new Map<number, ImapCachedMessage>();
+              this.imapCache.set(mailbox, cache);
+              switch (event.type) {
+                case 'selected': {
+                  const seen = this.#imapSeen.get(mailbox);
+                  if (seen?.uidValidity !== event.uidValidity) {
+                    // RFC 3501 §2.3.1.1: other UIDVALIDITY, other UIDs — the cache is void.
+                    cache.clear();
+                    this.#imapSeen.set(mailbox, { uidValidity: event.uidValidity, lastUid: 0 });
+                  }
+                  fetchNew();
+                  break;
+                }
+                case 'message': {
+                  cache.set(event.uid, { flags: event.flags, bytes: event.bytes });
+                  const seen = this.#imapSeen.get(mailbox);
+                  if (seen && event.uid > seen.lastUid)
+                    this.#imapSeen.set(mailbox, { ...seen, lastUid: event.uid });
+                  fetched++;
+                  break;
+                }
+                case 'flags': {
+                  const cached = event.uid === undefined ? undefined : cache.get(event.uid);
+                  if (cached && event.uid !== undefined)
+                    cache.set(event.uid, { ...cached, flags: event.flags });
+                  break;
+                }
+                case 'expunge':
+                  if (event.uid !== undefined) cache.delete(event.uid);
+                  break;
+                case 'exists':
+                  if (this.#imapSession !== session) break;
+                  if (fetching) again = true;
+                  else fetchNew();
+                  break;
+                case 'done':
+                  if (event.op.kind !== 'fetchNew') break;
+                  fetching = false;
+                  this.#trace('imap synced', { mailbox, fetched, cached: cache.size, port });
+                  if (!reported)
+                    done({
+                      ok: true,
+                      mailbox,
+                      fetched,
+                      cached: cache.size,
+                      uidValidity: this.#imapSeen.get(mailbox)?.uidValidity ?? 0,
+                    });
+                  reported = true;
+                  fetched = 0;
+                  if (options.idle !== true) session.logout();
+                  // Unless stopImap() has queued LOGOUT already.
+                  else if (this.#imapSession !== session) break;
+                  else if (again) fetchNew();
+                  else session.idle();
+                  break;
+                case 'failed':
+                  if (broken) break;
+                  if (event.op === undefined) {
+                    broken = true;
+                    fail(event.reason);
+                  } else if (['select', 'fetchNew', 'idle'].includes(event.op.kind)) {
+                    fail(event.reason);
+                    if (this.#imapSession === session) this.#imapSession = undefined;
+                    session.logout();
+                  }
+                  break;
+              }
+            };
+            this.env.driver.attach(socket, session, {
+              protocol: 'imap',
+              onEvent,
+              onEnd: () => {
+                if (this.#imapSession === session) this.#imapSession = undefined;
+              },
+            });
+            session.select(mailbox);
+          },
+        },
+      );
+      void socket;
+    });
+  }
+
+  /** Ends the IMAP connection kept open by `syncImap({ idle: true })`: DONE, then LOGOUT. */
+  stopImap(): void {
+    const session = this.#imapSession;
+    this.#imapSession = undefined;
+    session?.stopIdle();
+    session?.logout();
   }
 
   #pop3Event(

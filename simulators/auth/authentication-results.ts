@@ -68,6 +68,8 @@ export interface AuthResultsInput {
   readonly authservId: string;
   readonly spf?: { readonly result: SpfResult; readonly input: SpfInput };
   readonly dkim?: readonly DkimResult[];
+  /** A comment for `dkim=none` when `dkim` is empty, e.g. `no crypto available` (§2.2 comments are informational). */
+  readonly dkimNoneComment?: string;
   readonly dmarc?: DmarcResult;
 }
 
@@ -99,7 +101,12 @@ export function formatAuthenticationResults(input: AuthResultsInput): string {
   const resinfos: string[] = [];
   if (input.spf !== undefined) resinfos.push(formatAuthResultsSpf(input.spf.result, input.spf.input));
   if (input.dkim !== undefined) {
-    if (input.dkim.length === 0) resinfos.push('dkim=none');
+    if (input.dkim.length === 0)
+      resinfos.push(
+        input.dkimNoneComment === undefined
+          ? 'dkim=none'
+          : `dkim=none (${input.dkimNoneComment.replace(/[()\\]/g, (c) => `\\${c}`)})`,
+      );
     for (const d of input.dkim) resinfos.push(formatAuthResultsDkim(d));
   }
   if (input.dmarc !== undefined) resinfos.push(formatAuthResultsDmarc(input.dmarc));

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { bytesToLatin1 } from '../core/bytes.ts';
 import { hostId } from '../core/ids.ts';
 import { Mua } from '../agents/mua.ts';
+import { webCryptoDkim } from '../auth/dkim/crypto.ts';
 import type { TraceEvent } from '../trace/events.ts';
 import { PRESETS } from '../world/presets/index.ts';
 import type { ScenarioInput } from '../world/scenario.ts';
@@ -30,15 +31,15 @@ function withZone(origin: string, text: string, extra: Partial<ScenarioInput> = 
 }
 
 describe('the journey of an email', () => {
-  it('delivers alice → bob through every hop, with the headers each hop adds', () => {
-    const world = new World(PRESETS.default);
+  it('delivers alice → bob through every hop, with the headers each hop adds', async () => {
+    const world = new World(PRESETS.default, { crypto: webCryptoDkim(globalThis.crypto.subtle) });
     const results: unknown[] = [];
     world.send(
       'alice@example.com',
       { to: ['bob@example.net'], subject: 'Lunch?', body: 'Noon at the usual place.\n' },
       (r) => results.push(r),
     );
-    world.runUntilIdle();
+    await world.settle();
     expect(results).toMatchObject([
       { ok: true, reply: expect.stringMatching(/^250 Ok: queued as [0-9A-F]{10}$/) },
     ]);
@@ -53,7 +54,11 @@ describe('the journey of an email', () => {
       'Return-Path',
       'Delivered-To',
       'Received',
+      'Authentication-Results',
+      'Received-SPF',
       'Received',
+      'DKIM-Signature',
+      'DKIM-Signature',
       'From',
       'To',
       'Subject',
@@ -76,6 +81,7 @@ describe('the journey of an email', () => {
     // The relay hears 250 only after the MX has queued the message: the MX takes responsibility first.
     expect(agentActions(world, 'mta')).toEqual([
       'smtp.example.com queued',
+      'mx.example.net auth',
       'mx.example.net accepted',
       'mx.example.net queued',
       'mx.example.net delivered',

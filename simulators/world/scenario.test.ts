@@ -67,6 +67,28 @@ describe('parseScenario', () => {
     ]);
   });
 
+  it('checks DKIM keys: a known signer, and a key that fits the algorithm (RFC 6376, RFC 8463)', () => {
+    const base = PRESETS.default!;
+    const [rsa, ed] = base.dkim!;
+    expect(
+      problems({
+        ...base,
+        dkim: [
+          { ...rsa!, signer: 'nowhere.example' },
+          { ...rsa!, algorithm: 'ed25519-sha256' },
+          { ...ed!, privateKey: 'not a key' },
+        ],
+      }),
+    ).toEqual([
+      { path: 'dkim[0].signer', message: "no host 'nowhere.example' in hosts" },
+      { path: 'dkim[1].privateKey', message: 'ed25519-sha256 needs an ed25519 key, but this key is rsa' },
+      {
+        path: 'dkim[2].privateKey',
+        message: 'must be a PEM private key (PKCS#8 or PKCS#1) or a base64 Ed25519 seed',
+      },
+    ]);
+  });
+
   it('explains the problems in its message', () => {
     expect(() => parseScenario({ name: 'x' })).toThrow(/hosts: /);
   });

@@ -8,6 +8,8 @@
 import { z } from 'zod';
 import { parseIsoTime } from '../core/civil-time.ts';
 import { parseIPv4, parseIPv6 } from '../dns/ip.ts';
+import { pkcs8KeyType } from '../auth/dkim/der.ts';
+import { privateKeyPkcs8 } from '../auth/dkim/pem.ts';
 
 /** Roles a host can play; the map names them on the host. */
 export const HOST_ROLES = ['mua', 'msa', 'mta', 'mda', 'imap', 'pop3', 'dns', 'list', 'forwarder'] as const;
@@ -45,6 +47,8 @@ const smtpSettings = z
     vrfy: z.boolean().optional(),
     /** Connections per client address per minute before 421 (0 = no limit). */
     connectionRateLimit: z.number().int().min(0).max(100_000).optional(),
+    /** Which DMARC specification the receiving MTA follows (default RFC 9989). */
+    dmarcMode: z.enum(['rfc9989', 'rfc7489']).optional(),
   })
   .strict();
 
@@ -157,6 +161,34 @@ export const scenarioSchema = z
           .default([]),
       })
       .strict(),
+    /**
+     * DKIM signing keys (RFC 6376, RFC 8463). The MSA on `signer` signs a
+     * submitted message with every key whose `domain` is the From domain or a
+     * parent of it. The private key sits in the scenario file on purpose: this
+     * is a lab, and fixed keys keep runs reproducible (STYLE.md §S3).
+     */
+    dkim: z
+      .array(
+        z
+          .object({
+            domain: hostName,
+            selector: z
+              .string()
+              .regex(
+                /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/,
+                {
+                  message: 'must be a selector of letters, digits and hyphens, e.g. rsa2026',
+                },
+              ),
+            algorithm: z.enum(['rsa-sha256', 'ed25519-sha256']),
+            /** PKCS#8 or PKCS#1 PEM, or a base64 Ed25519 seed. */
+            privateKey: z.string().min(1).max(20_000),
+            /** The host whose MSA signs with this key. */
+            signer: hostName,
+          })
+          .strict(),
+      )
+      .default([]),
     users: z
       .array(
         z
@@ -209,6 +241,21 @@ export const scenarioSchema = z
         });
     });
     known(['dns', 'server'], s.dns.server);
+    s.dkim.forEach((k, i) => {
+      known(['dkim', i, 'signer'], k.signer);
+      const pkcs8 = privateKeyPkcs8(k.privateKey);
+      const type = pkcs8 && pkcs8KeyType(pkcs8);
+      const wanted = k.algorithm === 'rsa-sha256' ? 'rsa' : 'ed25519';
+      if (type !== wanted)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dkim', i, 'privateKey'],
+          message:
+            type === undefined
+              ? 'must be a PEM private key (PKCS#8 or PKCS#1) or a base64 Ed25519 seed'
+              : `${k.algorithm} needs an ${wanted} key, but this key is ${type}`,
+        });
+    });
     const users = new Set<string>();
     s.users.forEach((u, i) => {
       known(['users', i, 'host'], u.host);

@@ -21,10 +21,13 @@ import {
   Mua,
   type CheckResult,
   type Draft,
+  type ImapSyncOptions,
+  type ImapSyncResult,
   type Pop3CheckOptions,
   type SubmissionResult,
 } from '../agents/mua.ts';
 import type { AgentEnv } from '../agents/env.ts';
+import type { DkimCrypto } from '../auth/dkim/types.ts';
 import { parseIsoTime } from '../core/civil-time.ts';
 import { DnsService } from './dns-service.ts';
 import { Effects } from './effects.ts';
@@ -34,6 +37,13 @@ import { parseScenario, type Scenario } from './scenario.ts';
 export interface WorldOptions {
   /** Overrides the scenario's seed. */
   readonly seed?: string | number;
+  /**
+   * The crypto DKIM signs and verifies with, e.g. `webCryptoDkim(globalThis.crypto.subtle)`.
+   * The engine never reaches for the global `crypto` itself (STYLE.md §S2), so
+   * the app, the CLI and tests pass it in; without it, DKIM is skipped and
+   * said so in the trace.
+   */
+  readonly crypto?: DkimCrypto;
 }
 
 /** A zone's parse problems, when the scenario's zone text has errors. */
@@ -62,6 +72,8 @@ export class World implements AgentEnv {
   readonly identity: IdentityProvider;
   /** Asynchronous effects (WebCrypto) that hold the clock while they run. */
   readonly effects = new Effects(this.scheduler);
+  /** DKIM's crypto provider (WorldOptions.crypto), if any. */
+  readonly crypto: DkimCrypto | undefined;
   /** The mail server of each host that has one. */
   readonly mailServers = new Map<string, MailServer>();
   /** The mail program of each user that has one, by address. */
@@ -73,6 +85,7 @@ export class World implements AgentEnv {
   constructor(scenario: unknown, options: WorldOptions = {}) {
     this.scenario = parseScenario(scenario);
     this.seed = options.seed ?? this.scenario.seed;
+    this.crypto = options.crypto;
     this.#random = new SeededRandom(this.seed);
     const { defaultLatencyMs, defaultJitterMs } = this.scenario.network;
     this.network = new Network(this.scheduler, this.trace, this.#random.fork('network'), {
@@ -99,10 +112,13 @@ export class World implements AgentEnv {
     for (const h of hosts) {
       if (!h.roles.some((r) => MAIL_SERVER_ROLES.includes(r))) continue;
       const mine = users.filter((u) => u.host === h.id);
+      const { dmarcMode, ...smtp } = h.smtp ?? {};
       const server = new MailServer(this, this.host(h.id), {
         roles: h.roles,
         localDomains: [...new Set(mine.map((u) => domainOf(u.address)))],
-        ...(h.smtp ? { smtp: h.smtp } : {}),
+        dkimKeys: this.scenario.dkim.filter((k) => k.signer === h.id),
+        ...(dmarcMode ? { dmarcMode } : {}),
+        ...(h.smtp ? { smtp } : {}),
         ...(h.mta ? { mta: h.mta } : {}),
         ...(h.pop3 ? { pop3: h.pop3 } : {}),
         ...(h.imap ? { imap: h.imap } : {}),
@@ -148,6 +164,13 @@ export class World implements AgentEnv {
     const mua = this.muas.get(address.toLowerCase());
     if (!mua) throw new Error(`${address} has no mail program in this scenario`);
     mua.checkMail(options, done);
+  }
+
+  /** The user at `address` syncs a mailbox over IMAP with their mail program (see `Mua.syncImap`). */
+  syncImap(address: string, options: ImapSyncOptions = {}, done?: (result: ImapSyncResult) => void): void {
+    const mua = this.muas.get(address.toLowerCase());
+    if (!mua) throw new Error(`${address} has no mail program in this scenario`);
+    mua.syncImap(options, done);
   }
 
   /** The mailbox store account of `address`, wherever it lives. */

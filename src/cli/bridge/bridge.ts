@@ -26,6 +26,7 @@ import type { Pop3ServerAppEvent } from '../../../simulators/pop3/server-session
 import type { ImapServerAppEvent } from '../../../simulators/imap/server-session.ts';
 import { PRESETS } from '../../../simulators/world/presets/index.ts';
 import { parseScenario, type Scenario } from '../../../simulators/world/scenario.ts';
+import { webCryptoDkim } from '../../../simulators/auth/dkim/crypto.ts';
 import { World } from '../../../simulators/world/world.ts';
 import { ClockPump } from './clock-pump.ts';
 import { MaildirWriter } from './maildir.ts';
@@ -213,7 +214,11 @@ function listen(server: Server, kind: ListenerKind, address: string, port: numbe
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const log = options.log ?? (() => {});
   const { scenario, host } = prepareScenario(options.scenario ?? PRESETS.default, options);
-  const world = new World(scenario, options.seed === undefined ? {} : { seed: options.seed });
+  // DKIM signs and verifies with Node's WebCrypto; the engine never reaches for the global itself.
+  const world = new World(scenario, {
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    crypto: webCryptoDkim(globalThis.crypto.subtle),
+  });
   const server = world.mailServers.get(host);
   if (!server) throw new BridgeSetupError(`host ${host} has no mail server in this world`);
   const hostEntry = scenario.hosts.find((h) => h.id === host)!;
@@ -248,6 +253,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   maildir?.watch(world);
 
   const pump = new ClockPump(world.scheduler, {
+    effects: world.effects,
     onError: (e) => log(`simulation: ${(e as Error)?.stack ?? String(e)}`),
   });
   const connections = new Set<TcpConnection<BridgedAppEvent>>();

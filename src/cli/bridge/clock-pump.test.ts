@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Scheduler } from '../../../simulators/net/scheduler.ts';
+import { Effects } from '../../../simulators/world/effects.ts';
 import { ClockPump } from './clock-pump.ts';
 
 describe('ClockPump', () => {
@@ -65,6 +66,35 @@ describe('ClockPump', () => {
       const fired = new Promise<void>((resolve) => scheduler.schedule(5, () => resolve()));
       pump.pump();
       await fired;
+    } finally {
+      pump.stop();
+    }
+  });
+
+  it('pumps again the moment an effect that held the clock settles (a WebCrypto signature)', async () => {
+    const scheduler = new Scheduler();
+    const effects = new Effects(scheduler);
+    let wall = 0;
+    const pump = new ClockPump(scheduler, { now: () => wall, effects, maxSleepMs: 60_000 });
+    try {
+      const ran: string[] = [];
+      let release!: () => void;
+      scheduler.schedule(10, () =>
+        effects.run(
+          () => new Promise<void>((resolve) => (release = resolve)),
+          () => ran.push(`resumed at ${scheduler.now}`),
+        ),
+      );
+      scheduler.schedule(20, () => ran.push(`later event at ${scheduler.now}`));
+      wall = 50;
+      pump.pump();
+      // Held at 10: nothing after the effect's start has run, and time has not moved past it.
+      expect({ ran, now: scheduler.now, held: scheduler.held }).toEqual({ ran: [], now: 10, held: true });
+      release();
+      await effects.next();
+      await Promise.resolve();
+      expect(ran).toEqual(['resumed at 10', 'later event at 20']);
+      expect(scheduler.now).toBe(50);
     } finally {
       pump.stop();
     }

@@ -6,6 +6,11 @@
  * retries), at most `maxSleepMs` apart. There is never more than one timer,
  * and it is only re-armed when an earlier wake-up is needed, so a busy
  * bridge does not churn timers.
+ *
+ * An asynchronous effect (WebCrypto, for DKIM) holds the virtual clock while
+ * it runs: a pump then stops where the effect began. Effects settle in
+ * microtasks, not on a timer, so the pump also waits on the world's effects
+ * and pumps again the moment one settles.
  */
 import type { Scheduler } from '../../../simulators/net/scheduler.ts';
 
@@ -17,6 +22,8 @@ export interface ClockPumpOptions {
   readonly maxSleepMs?: number;
   /** Called with an exception thrown by a scheduled event; the pump carries on. */
   readonly onError?: (error: unknown) => void;
+  /** The world's effects (`world.effects`): pumped again when one settles. */
+  readonly effects?: { next(): Promise<void> };
 }
 
 /** Keeps a scheduler's clock in step with wall time. */
@@ -32,11 +39,15 @@ export class ClockPump {
   #timerAt = Infinity;
   #pumping = false;
   #stopped = false;
+  readonly #effects: { next(): Promise<void> } | undefined;
+  /** A pump is already promised for when the holding effect settles. */
+  #awaitingEffect = false;
 
   constructor(scheduler: Scheduler, options: ClockPumpOptions = {}) {
     this.#scheduler = scheduler;
     this.#now = options.now ?? (() => performance.now());
     this.#maxSleep = options.maxSleepMs ?? 1000;
+    this.#effects = options.effects;
     this.#onError =
       options.onError ??
       ((e) => {
@@ -70,6 +81,17 @@ export class ClockPump {
       this.#pumping = false;
     }
     this.#arm();
+    this.#awaitEffect();
+  }
+
+  /** While an effect holds the clock, pumps again as soon as it settles. */
+  #awaitEffect(): void {
+    if (this.#effects === undefined || this.#awaitingEffect || !this.#scheduler.held) return;
+    this.#awaitingEffect = true;
+    void this.#effects.next().then(() => {
+      this.#awaitingEffect = false;
+      this.pump();
+    });
   }
 
   /** Cancels the wake-up timer; `pump` does nothing afterwards. */

@@ -10,16 +10,20 @@ const MX = '198.51.100.25';
 const BOB = 'bob@example.net';
 
 /** A paused world where alice has sent bob one message per subject, all delivered. */
-function withMail(...subjects: string[]): Simulation {
+async function withMail(...subjects: string[]): Promise<Simulation> {
   const sim = new Simulation(PRESETS.default, { frames: noFrames });
-  deliver(sim, ...subjects);
+  await deliver(sim, ...subjects);
   return sim;
 }
 
-function deliver(sim: Simulation, ...subjects: string[]): void {
+/** Sends and runs the clock until delivered, letting DKIM's crypto effects settle as they come. */
+async function deliver(sim: Simulation, ...subjects: string[]): Promise<void> {
   const before = sim.mailboxes[BOB]?.length ?? 0;
   for (const subject of subjects) sim.send('alice@example.com', { to: [BOB], subject, body: subject });
-  for (let i = 0; i < 100 && (sim.mailboxes[BOB]?.length ?? 0) < before + subjects.length; i++) sim.advance();
+  for (let i = 0; i < 100 && (sim.mailboxes[BOB]?.length ?? 0) < before + subjects.length; i++) {
+    sim.advance();
+    await sim.effectsSettled();
+  }
 }
 
 /** What the panel shows: the result, and how many messages are on each side. */
@@ -32,8 +36,8 @@ function sides(sim: Simulation) {
 }
 
 describe('Simulation.checkMail', () => {
-  it('keeps mail on the server, then fetches only what is new, then deletes with download-and-delete (RFC 1939 §6)', () => {
-    const sim = withMail('one', 'two');
+  it('keeps mail on the server, then fetches only what is new, then deletes with download-and-delete (RFC 1939 §6)', async () => {
+    const sim = await withMail('one', 'two');
     expect(sides(sim)).toEqual({ result: undefined, server: 2, laptop: 0 });
 
     const start = sim.now;
@@ -54,7 +58,7 @@ describe('Simulation.checkMail', () => {
     });
     expect(sim.now).toBeGreaterThanOrEqual(check.doneAt!);
 
-    deliver(sim, 'three');
+    await deliver(sim, 'three');
     sim.checkMail(BOB, { mode: 'download-and-keep' });
     expect(sides(sim)).toEqual({
       result: { ok: true, retrieved: 1, deleted: 0, onServer: 3 },
@@ -66,8 +70,8 @@ describe('Simulation.checkMail', () => {
     expect(sides(sim)).toMatchObject({ result: { ok: true, deleted: 3, onServer: 0 }, server: 0, laptop: 3 });
   });
 
-  it('deletes kept mail once it was downloaded deleteAfterMs ago', () => {
-    const sim = withMail('old');
+  it('deletes kept mail once it was downloaded deleteAfterMs ago', async () => {
+    const sim = await withMail('old');
     sim.checkMail(BOB, { mode: 'download-and-keep', deleteAfterMs: 0 });
     expect(sides(sim)).toEqual({
       result: { ok: true, retrieved: 1, deleted: 1, onServer: 0 },
@@ -76,8 +80,8 @@ describe('Simulation.checkMail', () => {
     });
   });
 
-  it('reports -ERR [IN-USE] while a terminal session holds bob’s maildrop (RFC 2449 §8.1.1)', () => {
-    const sim = withMail('locked');
+  it('reports -ERR [IN-USE] while a terminal session holds bob’s maildrop (RFC 2449 §8.1.1)', async () => {
+    const sim = await withMail('locked');
     const t = sim.openTerminal('bob-laptop', MX, 110);
     t.send('USER bob@example.net');
     t.send('PASS bob-password');
@@ -89,8 +93,8 @@ describe('Simulation.checkMail', () => {
     });
   });
 
-  it('fails at once for a user without a mail program, and forgets checks and local copies on reset', () => {
-    const sim = withMail('x');
+  it('fails at once for a user without a mail program, and forgets checks and local copies on reset', async () => {
+    const sim = await withMail('x');
     sim.checkMail(BOB, { mode: 'download-and-keep' });
     sim.checkMail('nobody@example.org', { mode: 'download-and-keep' });
     expect(sim.mailChecks['nobody@example.org']?.result).toEqual({
@@ -101,8 +105,8 @@ describe('Simulation.checkMail', () => {
     expect([sim.mailChecks, sim.localMail]).toEqual([{}, { 'alice@example.com': [], [BOB]: [] }]);
   });
 
-  it('does not run the clock itself while playing: the result comes with playback', () => {
-    const sim = withMail('later');
+  it('does not run the clock itself while playing: the result comes with playback', async () => {
+    const sim = await withMail('later');
     sim.play();
     const at = sim.now;
     const check = sim.checkMail(BOB, { mode: 'download-and-keep' });
@@ -114,8 +118,8 @@ describe('Simulation.checkMail', () => {
 });
 
 describe('Simulation.openTerminal on POP3', () => {
-  it('explains the greeting, USER, PASS, STAT, LIST and RETR once each, in context (RFC 1939)', () => {
-    const sim = withMail('Hello POP3');
+  it('explains the greeting, USER, PASS, STAT, LIST and RETR once each, in context (RFC 1939)', async () => {
+    const sim = await withMail('Hello POP3');
     const t = sim.openTerminal('bob-laptop', MX, 110);
     for (const line of [
       'USER bob@example.net',

@@ -11,7 +11,10 @@
  */
 import {
   PRESETS,
+  webCryptoDkim,
   World,
+  type DkimCrypto,
+  type SubtleLike,
   type CheckResult,
   type Draft,
   type LocalMessage,
@@ -77,6 +80,18 @@ export interface SimulationOptions {
   readonly seed?: string | number;
   readonly clock?: ClockMode;
   readonly frames?: FrameScheduler;
+  /**
+   * DKIM's crypto. Default: WebCrypto (`globalThis.crypto.subtle`) when the
+   * page has it (browsers in a secure context, Node); `null` runs without,
+   * so DKIM is skipped and the world stays fully synchronous.
+   */
+  readonly crypto?: DkimCrypto | null;
+}
+
+/** WebCrypto's DKIM provider, when this environment has `crypto.subtle` (jsdom, for one, does not). */
+function defaultCrypto(): DkimCrypto | undefined {
+  const subtle = (globalThis as { crypto?: { subtle?: unknown } }).crypto?.subtle;
+  return subtle === undefined ? undefined : webCryptoDkim(subtle as SubtleLike);
 }
 
 /** A host as the map shows it. */
@@ -142,6 +157,7 @@ export class Simulation {
   readonly #scenario: ScenarioInput;
   readonly #seed: string | number | undefined;
   readonly #frames: FrameScheduler;
+  readonly #crypto: DkimCrypto | undefined;
 
   #world!: World;
   #unsubscribe: () => void = () => {};
@@ -195,6 +211,7 @@ export class Simulation {
     this.#seed = options.seed;
     this.clock = options.clock ?? 'wall';
     this.#frames = options.frames ?? browserFrames;
+    this.#crypto = options.crypto === null ? undefined : (options.crypto ?? defaultCrypto());
     this.#load();
   }
 
@@ -231,23 +248,51 @@ export class Simulation {
     else this.play();
   }
 
-  /** Runs the next scheduled event (the clock jumps to its time). Returns false when nothing is scheduled. */
+  /**
+   * Runs the next scheduled event (the clock jumps to its time). Returns false
+   * when nothing is scheduled, or while a crypto effect holds the clock (it
+   * settles within moments and the view is published again then).
+   */
   step(): boolean {
     const ran = this.#world.step();
     this.#publish();
+    this.#publishWhenEffectsSettle();
     return ran;
   }
 
-  /** Runs everything due in the next `duration` virtual ms; the clock moves by exactly that much. */
+  /**
+   * Runs everything due in the next `duration` virtual ms; the clock moves by
+   * exactly that much, unless a crypto effect holds it (then it stops there).
+   */
   advance(duration: number = ADVANCE_MS): void {
     this.#world.runFor(duration);
     this.#publish();
+    this.#publishWhenEffectsSettle();
   }
 
-  /** Runs until nothing is scheduled (at most `maxEvents`, so a looping world cannot hang the page). */
+  /**
+   * Runs until nothing is scheduled (at most `maxEvents`, so a looping world
+   * cannot hang the page). It stops early while a crypto effect holds the
+   * clock; {@link settle} waits for effects too.
+   */
   runUntilIdle(maxEvents = 100_000): number {
     const n = this.#world.runUntilIdle({ maxEvents });
     this.#publish();
+    this.#publishWhenEffectsSettle();
+    return n;
+  }
+
+  /** Resolves once no crypto effect holds the clock (at once when none does). */
+  async effectsSettled(): Promise<void> {
+    const world = this.#world;
+    while (world.effects.pending > 0) await world.effects.next();
+  }
+
+  /** Runs until nothing is scheduled and no crypto effect is pending (at most `maxEvents`). */
+  async settle(maxEvents = 100_000): Promise<number> {
+    const world = this.#world;
+    const n = await world.settle({ maxEvents });
+    if (world === this.#world) this.#publish();
     return n;
   }
 
@@ -359,14 +404,10 @@ export class Simulation {
       implicitTls: service?.tls ?? false,
       protocol: terminalProtocol(service?.service, port),
       quietMs: 2 * oneWay + TERMINAL_QUIET_MARGIN_MS,
-      wait: (c) => {
-        this.#settle(c);
-        c.publish();
-      },
+      wait: (c) => this.#settle(c, () => c.publish()),
     });
     this.#terminals.push(connection);
-    this.#settle(connection);
-    connection.publish();
+    this.#settle(connection, () => connection.publish());
     return connection;
   }
 
@@ -385,17 +426,46 @@ export class Simulation {
     return link ? link.latencyMs + link.jitterMs : defaultLatencyMs + defaultJitterMs;
   }
 
-  /** Runs the paused world while the learner waits on `waiter` (see {@link TERMINAL_QUIET_MARGIN_MS}). */
-  #settle(waiter: Waiter): void {
-    if (!this.playing) {
-      const scheduler = this.#world.scheduler;
-      const deadline = this.#world.now + TERMINAL_MAX_WAIT_MS;
-      for (let next = scheduler.nextAt(); next !== undefined && next <= deadline; next = scheduler.nextAt()) {
-        if (!waiter.waiting(next)) break;
-        this.#world.step();
+  /**
+   * Runs the paused world while the learner waits on `waiter` (see
+   * {@link TERMINAL_QUIET_MARGIN_MS}); `published` runs after each publish.
+   * When a crypto effect (DKIM) holds the clock, the loop does not spin: it
+   * publishes what it has, awaits the effect, and carries on from there, as
+   * long as the same world is still paused.
+   */
+  #settle(waiter: Waiter, published: () => void = () => {}): void {
+    const world = this.#world;
+    const scheduler = world.scheduler;
+    const deadline = world.now + TERMINAL_MAX_WAIT_MS;
+    const run = (): void => {
+      if (world !== this.#world) return;
+      if (!this.playing) {
+        for (;;) {
+          // An event that just ran may have started an effect: wait for it rather than give up or spin.
+          if (scheduler.held) {
+            void world.effects.next().then(run);
+            break;
+          }
+          const next = scheduler.nextAt();
+          if (next === undefined || next > deadline || !waiter.waiting(next)) break;
+          world.step();
+        }
       }
-    }
-    this.#publish();
+      this.#publish();
+      published();
+    };
+    run();
+  }
+
+  /** While an effect holds the clock, publishes again once it settles (the view must not go stale until the next click). */
+  #publishWhenEffectsSettle(): void {
+    const world = this.#world;
+    if (!world.scheduler.held) return;
+    void world.effects.next().then(() => {
+      if (world !== this.#world) return;
+      this.#publish();
+      this.#publishWhenEffectsSettle();
+    });
   }
 
   #load(): void {
@@ -405,7 +475,10 @@ export class Simulation {
       t.publish();
     }
     this.#terminals = [];
-    const world = new World(this.#scenario, this.#seed === undefined ? {} : { seed: this.#seed });
+    const world = new World(this.#scenario, {
+      ...(this.#seed === undefined ? {} : { seed: this.#seed }),
+      ...(this.#crypto === undefined ? {} : { crypto: this.#crypto }),
+    });
     this.#world = world;
     this.epoch++;
     this.#carry = 0;

@@ -12,6 +12,36 @@ function paused(): Simulation {
 }
 
 describe('Simulation.openTerminal', () => {
+  it('does not spin while a DKIM check holds the clock, and finishes the wait once it settles (RFC 9989 reject)', async () => {
+    const sim = paused();
+    const t = sim.openTerminal('alice-laptop', MX, 25);
+    for (const line of [
+      'EHLO alice-laptop.example.com',
+      'MAIL FROM:<alice@example.com>',
+      'RCPT TO:<bob@example.net>',
+      'DATA',
+      // A signature the MX must check: a key lookup, then hashes and a verification on WebCrypto.
+      'DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=rsa2026; h=from; bh=AAAA; b=AAAA',
+      'From: alice@example.com',
+      '',
+      'Hello Bob',
+    ])
+      t.send(line);
+    t.send('.');
+    // The clock is held by the crypto effect: the wait stopped there instead of looping.
+    expect(t.replies.at(-1)?.code).toBe(354);
+    for (let i = 0; i < 50 && t.replies.at(-1)?.code === 354; i++) await sim.effectsSettled();
+    // The signature fails, SPF fails for alice-laptop, and example.com publishes p=reject.
+    expect(t.replies.at(-1)).toMatchObject({
+      code: 550,
+      enhanced: '5.7.1',
+      text: 'Message rejected due to DMARC policy (p=reject) for example.com',
+    });
+    expect(sim.trace.filter((e) => e.type === 'agent' && e.action === 'auth').at(-1)).toMatchObject({
+      detail: { spf: 'fail', dkim: ['fail'], dmarc: 'fail', disposition: 'reject' },
+    });
+  });
+
   it('connects from alice-laptop to mx.example.net:25 and runs the paused clock until the greeting is in', () => {
     const sim = paused();
     const t = sim.openTerminal('alice-laptop', MX, 25);
@@ -185,7 +215,7 @@ describe('Simulation.openTerminal', () => {
 });
 
 describe('Simulation.send and mailboxes', () => {
-  it('submits alice’s message, reports it queued, and shows it in bob’s INBOX once the clock has run', () => {
+  it('submits alice’s message, reports it queued, and shows it in bob’s INBOX once the clock has run', async () => {
     const sim = paused();
     const s = sim.send('alice@example.com', { to: ['bob@example.net'], subject: 'Lunch?', body: 'At noon?' });
     expect(sim.submissions).toEqual([
@@ -198,7 +228,11 @@ describe('Simulation.send and mailboxes', () => {
       },
     ]);
     expect(sim.mailboxes['bob@example.net']).toEqual([]);
-    for (let i = 0; i < 30; i++) sim.advance(100);
+    // DKIM signing and verification are crypto effects: each holds the clock until it settles.
+    for (let i = 0; i < 30; i++) {
+      sim.advance(100);
+      await sim.effectsSettled();
+    }
     expect(sim.submissions[0]?.result).toEqual({
       ok: true,
       messageId: s.messageId,
