@@ -26,6 +26,7 @@ import { concatBytes, latin1Bytes } from '../core/bytes.ts';
 import type { DkimResult } from '../auth/dkim/verify.ts';
 import { verifyDkim } from '../auth/dkim/verify.ts';
 import { formatAuthenticationResults } from '../auth/authentication-results.ts';
+import { dmarcAuthorDomains, dmarcInputFor } from '../auth/dmarc-input.ts';
 import { evaluateDmarc } from '../auth/dmarc/evaluate.ts';
 import { fromDomainOf, strictestResult } from '../auth/dmarc/from-domain.ts';
 import type { DmarcMode } from '../auth/dmarc/record.ts';
@@ -160,14 +161,13 @@ export function checkInbound(
     dkim: readonly DkimResult[],
     next: (dmarc: DmarcResult | undefined) => void,
   ) => {
-    const from = fromDomainOf(message.data, options.dmarcMode);
-    const domains = from.kind === 'domain' ? [from.domain] : from.kind === 'several' ? from.domains : [];
+    const { domains, why } = dmarcAuthorDomains(fromDomainOf(message.data, options.dmarcMode));
     if (domains.length === 0) {
       // No single Author Domain (RFC 9989 exempts it; none or several From fields): no DMARC result.
       env.trace.append({
         type: 'note',
         host,
-        text: `DMARC not applied: ${'message' in from ? from.message : ''}`,
+        text: `DMARC not applied: ${why ?? ''}`,
       });
       next(undefined);
       return;
@@ -179,13 +179,9 @@ export function checkInbound(
         next(strictestResult(results));
         return;
       }
-      const evaluator = evaluateDmarc({
-        fromDomain,
-        spf: { result: spf?.result.result ?? 'none', domain: spf?.input.domain ?? '' },
-        dkim: dkim.flatMap((d) => (d.domain === undefined ? [] : [{ result: d.result, domain: d.domain }])),
-        mode: options.dmarcMode,
-        random: options.random,
-      });
+      const evaluator = evaluateDmarc(
+        dmarcInputFor(fromDomain, spf, dkim, { mode: options.dmarcMode, random: options.random }),
+      );
       driveDns(
         env,
         host,

@@ -99,6 +99,16 @@ export abstract class MachineSession<
     return this.#lastState;
   }
 
+  /** Whether an input call is under way (its caller will drain the outputs). */
+  protected get busy(): boolean {
+    return this.#busy;
+  }
+
+  /** Whether outputs are waiting to be polled. */
+  protected get hasOutput(): boolean {
+    return this.#outputs.length > 0;
+  }
+
   /** Whether the peer has closed its side. */
   protected get ended(): boolean {
     return this.#ended;
@@ -131,8 +141,13 @@ export abstract class MachineSession<
     this.actor.stop();
   }
 
-  /** The peer closed: by default the machine hears `net.closed`. */
+  /**
+   * The peer closed. Whatever it sent before its FIN still counts (a QUIT
+   * and its close, a 221 and its close), so the framing loop runs first;
+   * then the machine hears `net.closed`.
+   */
   protected handleEnd(): void {
+    this.pump();
     this.sendToMachine({ type: 'net.closed' } as TEvent);
   }
 

@@ -204,12 +204,6 @@ export class ImapClientSession extends MachineSession<
     this.#reader.receive(bytes);
   }
 
-  /** Whole responses that came before the FIN still count (the OK to LOGOUT, say). */
-  protected override handleEnd(): void {
-    this.pump();
-    super.handleEnd();
-  }
-
   /** Turns framed responses into events for as long as the machine reads them. */
   protected readInput(): void {
     while (this.active && !this.hasTag('codec:paused')) {

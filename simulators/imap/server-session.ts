@@ -20,9 +20,9 @@
  * listener, which calls back here; the session feeds `mailbox.changed` to
  * the machine and wakes the driver, since no input of its own caused it.
  */
-import { createActor, type Actor } from 'xstate';
-import type { EngineSession, SessionClock, SessionOutput, TlsInfo } from '../core/session.ts';
 import { concatBytes, latin1Bytes } from '../core/bytes.ts';
+import { dottedState, MachineSession } from '../core/machine-session.ts';
+import type { SessionClock } from '../core/session.ts';
 import {
   CommandReader,
   encodeResponse,
@@ -32,6 +32,7 @@ import {
 import {
   imapServerMachine,
   type ImapCommandEvent,
+  type ImapServerEmitted,
   type ImapServerEvent,
   type ImapServerInput,
 } from './server.machine.ts';
@@ -44,178 +45,97 @@ export type ImapServerAppEvent =
   | { readonly type: 'selected'; readonly mailbox: string; readonly readOnly: boolean };
 
 /** One server-side IMAP connection. */
-export class ImapServerSession implements EngineSession<ImapServerAppEvent> {
+export class ImapServerSession extends MachineSession<
+  typeof imapServerMachine,
+  ImapServerEvent,
+  ImapServerEmitted,
+  ImapServerAppEvent
+> {
   readonly machineId = 'imapServer';
-  readonly #actor: Actor<typeof imapServerMachine>;
-  readonly #input: ImapServerInput;
-  readonly #outputs: SessionOutput<ImapServerAppEvent>[] = [];
+  readonly #limits: { readonly maxLiteralSize: number; readonly maxLineLength: number };
   #reader: CommandReader;
-  #waker: (() => void) | undefined;
-  #lastState = '';
-  #lastEvent = 'start';
-  #pumping = false;
-  #busy = false;
-  #ended = false;
-  #closeSent = false;
 
   constructor(input: ImapServerInput, clock: SessionClock) {
-    this.#input = { ...input, onMailboxChange: () => this.#mailboxChanged() };
-    this.#reader = this.#newReader();
-    this.#actor = createActor(imapServerMachine, { input: this.#input, clock });
-    this.#actor.on('*', (e) => {
-      switch (e.type) {
-        case 'out.responses':
-          this.#outputs.push({
-            kind: 'transmit',
-            bytes: concatBytes(e.responses.map((r) => encodeResponse(r))),
-          });
-          break;
-        case 'out.response':
-          this.#outputs.push({ kind: 'transmit', bytes: encodeResponse(e.response) });
-          break;
-        case 'out.startTls':
-          if (this.#reader.buffered > 0 || this.#reader.inCommand) {
-            this.#outputs.push({
-              kind: 'violation',
-              by: 'peer',
-              rule: 'RFC 3501 §6.2.1',
-              message: 'commands pipelined after STARTTLS were discarded (plaintext injection)',
-            });
-          }
-          this.#reader = this.#newReader();
-          this.#outputs.push({ kind: 'startTls' });
-          break;
-        case 'out.close':
-          if (!this.#closeSent) this.#outputs.push({ kind: 'close' });
-          this.#closeSent = true;
-          break;
-        case 'out.violation':
-          this.#outputs.push({ kind: 'violation', by: 'peer', rule: e.rule, message: e.message });
-          break;
-        case 'out.loggedIn':
-          this.#outputs.push({ kind: 'event', event: { type: 'loggedIn', user: e.user } });
-          break;
-        case 'out.selected':
-          this.#outputs.push({
-            kind: 'event',
-            event: { type: 'selected', mailbox: e.mailbox, readOnly: e.readOnly },
-          });
-          break;
-      }
-    });
-    this.#actor.subscribe((snapshot) => {
-      const state = dotted(snapshot.value);
-      if (state !== this.#lastState) {
-        this.#lastState = state;
-        this.#outputs.push({
-          kind: 'state',
-          state,
-          event: this.#busy ? this.#lastEvent : 'timer.idleTimeout',
-        });
-      }
-      if (!this.#busy) this.#waker?.();
-    });
-    this.#busy = true;
-    this.#actor.start();
-    this.#busy = false;
-  }
-
-  /** The protocol state, e.g. `notAuthenticated.ready`, `selected.idling`, `logout`. */
-  get state(): string {
-    return this.#lastState;
-  }
-
-  receive(bytes: Uint8Array): void {
-    if (this.#ended) return;
-    this.#run(() => {
-      this.#send({ type: 'net.activity' });
-      this.#reader.receive(bytes);
-    });
-  }
-
-  receiveEnd(): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    this.#run(() => this.#send({ type: 'net.closed' }));
-  }
-
-  handleTlsEstablished(info: TlsInfo): void {
-    this.#run(() => this.#send({ type: 'tls.established', info }));
-  }
-
-  poll(): SessionOutput<ImapServerAppEvent> | undefined {
-    return this.#outputs.shift();
-  }
-
-  setWaker(waker: () => void): void {
-    this.#waker = waker;
+    // The store calls back when the selected mailbox changes; the hook is bound before the machine starts.
+    const hook = { mailboxChanged: () => {} };
+    super(
+      imapServerMachine,
+      { ...input, onMailboxChange: () => hook.mailboxChanged() },
+      clock,
+      protocolState,
+    );
+    hook.mailboxChanged = () => this.#mailboxChanged();
+    this.#limits = { maxLiteralSize: input.config.maxLiteralSize, maxLineLength: input.config.maxLineLength };
+    this.#reader = new CommandReader(this.#limits);
+    this.start();
   }
 
   /** Stops the machine and its timer, and stops listening to the store. */
-  stop(): void {
-    this.#actor.getSnapshot().context.selected?.close();
-    this.#actor.stop();
+  override stop(): void {
+    (this.actor.getSnapshot().context as { selected?: { close(): void } }).selected?.close();
+    super.stop();
   }
 
-  #newReader(): CommandReader {
-    return new CommandReader({
-      maxLiteralSize: this.#input.config.maxLiteralSize,
-      maxLineLength: this.#input.config.maxLineLength,
-    });
+  protected handleEmitted(e: ImapServerEmitted): void {
+    switch (e.type) {
+      case 'out.responses':
+        this.transmit(concatBytes(e.responses.map((r) => encodeResponse(r))));
+        break;
+      case 'out.response':
+        this.transmit(encodeResponse(e.response));
+        break;
+      case 'out.startTls':
+        if (this.#reader.buffered > 0 || this.#reader.inCommand)
+          this.violation(
+            'RFC 3501 §6.2.1',
+            'commands pipelined after STARTTLS were discarded (plaintext injection)',
+          );
+        this.#reader = new CommandReader(this.#limits);
+        this.output({ kind: 'startTls' });
+        break;
+      case 'out.close':
+        this.closeOnce();
+        break;
+      case 'out.violation':
+        this.violation(e.rule, e.message);
+        break;
+      case 'out.loggedIn':
+        this.appEvent({ type: 'loggedIn', user: e.user });
+        break;
+      case 'out.selected':
+        this.appEvent({ type: 'selected', mailbox: e.mailbox, readOnly: e.readOnly });
+        break;
+    }
+  }
+
+  protected bufferBytes(bytes: Uint8Array): void {
+    this.sendToMachine({ type: 'net.activity' });
+    this.#reader.receive(bytes);
   }
 
   /** A store change for the selected mailbox, caused by someone else or by this session's own command. */
   #mailboxChanged(): void {
-    if (this.#busy) {
-      // Our own command changed the store: the command's end reports it.
-      return;
-    }
-    this.#run(() => this.#send({ type: 'mailbox.changed' }));
-    if (this.#outputs.length > 0) this.#waker?.();
-  }
-
-  #run(apply: () => void): void {
-    const outer = this.#busy;
-    this.#busy = true;
-    try {
-      apply();
-      this.#pump();
-    } finally {
-      this.#busy = outer;
-    }
-  }
-
-  #send(event: ImapServerEvent): void {
-    if (this.#actor.getSnapshot().status !== 'active') return;
-    this.#lastEvent = event.type;
-    this.#actor.send(event);
+    // Our own command changed the store: the command's end reports it.
+    if (this.busy) return;
+    this.input(() => this.sendToMachine({ type: 'mailbox.changed' }));
+    if (this.hasOutput) this.wake();
   }
 
   /** Feeds framed input to the machine for as long as its state reads input. */
-  #pump(): void {
-    if (this.#pumping) return;
-    this.#pumping = true;
-    try {
-      for (;;) {
-        const snapshot = this.#actor.getSnapshot();
-        if (snapshot.status !== 'active' || snapshot.hasTag('codec:paused')) break;
-        const mode = snapshot.hasTag('codec:line') ? 'line' : 'command';
-        const out = this.#reader.poll(mode);
-        if (out === undefined) break;
-        if (out.kind === 'continuation-needed') {
-          // RFC 3501 §7.5: the client waits for this before sending the literal.
-          this.#outputs.push({ kind: 'transmit', bytes: latin1Bytes('+ OK\r\n') });
-          continue;
-        }
-        const event = readerEvent(out);
-        if (event.type === 'command.bad' && out.kind === 'literal-too-big' && out.synchronizing) {
-          // The client never sends a refused `{n}` literal: nothing to skip.
-          this.#reader.rejectContinuation();
-        }
-        this.#send(event);
+  protected readInput(): void {
+    while (this.active && !this.hasTag('codec:paused')) {
+      const out = this.#reader.poll(this.hasTag('codec:line') ? 'line' : 'command');
+      if (out === undefined) return;
+      if (out.kind === 'continuation-needed') {
+        // RFC 3501 §7.5: the client waits for this before sending the literal.
+        this.transmit(latin1Bytes('+ OK\r\n'));
+        continue;
       }
-    } finally {
-      this.#pumping = false;
+      const event = readerEvent(out);
+      // The client never sends a refused `{n}` literal: nothing to skip.
+      if (event.type === 'command.bad' && out.kind === 'literal-too-big' && out.synchronizing)
+        this.#reader.rejectContinuation();
+      this.sendToMachine(event);
     }
   }
 }
@@ -267,15 +187,9 @@ export function readerEvent(
   }
 }
 
-/** The state value as the dotted protocol state: `selected.idling`, or `logout`. */
-function dotted(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    if ('active' in record) return dotted((record.active as { protocol?: unknown }).protocol);
-    const [key, inner] = Object.entries(record)[0] ?? ['', undefined];
-    const rest = dotted(inner);
-    return rest ? `${key}.${rest}` : key;
-  }
-  return '';
+/** The state value as the dotted protocol state (`selected.idling`, `logout`), without the idle timer's region. */
+function protocolState(value: unknown): string {
+  if (value && typeof value === 'object' && 'active' in value)
+    return dottedState((value as { active: { protocol?: unknown } }).active.protocol);
+  return dottedState(value);
 }

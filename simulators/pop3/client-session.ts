@@ -102,12 +102,6 @@ export class Pop3ClientSession extends MachineSession<
     this.#lines.push(bytes);
   }
 
-  /** Whole responses that came before the FIN still count (the +OK to QUIT, say). */
-  protected override handleEnd(): void {
-    this.pump();
-    super.handleEnd();
-  }
-
   /** Turns buffered lines into responses for as long as the machine reads them. */
   protected readInput(): void {
     while (this.active && !this.hasTag('codec:paused')) {

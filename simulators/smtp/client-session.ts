@@ -202,12 +202,6 @@ export class SmtpClientSession extends MachineSession<
     this.#lines.push(bytes);
   }
 
-  /** Whole replies that arrived before the FIN still count (a 221 and its close, say). */
-  protected override handleEnd(): void {
-    this.pump();
-    super.handleEnd();
-  }
-
   /** Turns buffered lines into replies for as long as the machine reads them. */
   protected readInput(): void {
     while (this.active && !this.hasTag('codec:paused')) {
