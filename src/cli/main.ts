@@ -1,11 +1,18 @@
 import type { CliCommand, CliIo } from './command.ts';
+import { authCommand } from './commands/auth.ts';
 import { checkZoneCommand } from './commands/check-zone.ts';
 import { dkimCommand } from './commands/dkim.ts';
 import { serveCommand } from './commands/serve.ts';
 import { spfCommand } from './commands/spf.ts';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [checkZoneCommand, serveCommand, spfCommand, dkimCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  checkZoneCommand,
+  serveCommand,
+  spfCommand,
+  dkimCommand,
+  authCommand,
+];
 
 const HELP = `mailroom — an interactive lab for SMTP, POP3, IMAP, SPF, DKIM and DMARC
 
