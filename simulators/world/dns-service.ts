@@ -5,8 +5,12 @@
  * from the pure resolver (dns/resolver.ts).
  *
  * SIMPLIFICATION: one name server is authoritative for every zone and is also
- * every host's recursive resolver; no caching, so each evaluation's lookups
- * are all visible (a learner counting SPF's ten lookups sees every one).
+ * every host's recursive resolver. By default nothing is cached, so each
+ * evaluation's lookups are all visible (a learner counting SPF's ten lookups
+ * sees every one). With `caching` on — as a real MTA's local resolver does,
+ * and as the TCP bridge runs, where latency is wall time — answers are kept
+ * per asking host for their TTL (negative answers for the SOA minimum,
+ * RFC 2308 §5) and a hit answers at once, traced as cached.
  */
 import type { HostId } from '../core/ids.ts';
 import type { DnsAnswer, DnsQuery } from '../dns/records.ts';
@@ -20,6 +24,10 @@ export const RESOLVER_TIMEOUT_MS = 5_000;
 /** Lookups with latency and trace events. */
 export class DnsService {
   #nextId = 1;
+  /** Answers kept per host and question when `caching` is on; expiry in virtual ms. */
+  readonly #cache = new Map<string, { readonly answer: DnsAnswer; readonly expires: number }>();
+  /** Cache answers for their TTL (see the module comment). */
+  caching = false;
 
   constructor(
     readonly network: Network,
@@ -36,9 +44,21 @@ export class DnsService {
   lookup(from: HostId, query: DnsQuery, purpose: string, done: (answer: DnsAnswer) => void): void {
     const id = this.#nextId++;
     const { scheduler } = this.network;
+    const key = `${from} ${query.type} ${query.name.toLowerCase()}`;
+    const cached = this.caching ? this.#cache.get(key) : undefined;
+    if (cached && cached.expires > scheduler.now) {
+      this.trace.append({ type: 'dns.query', id, from, server: from, query, purpose: `${purpose} (cached)` });
+      scheduler.schedule(0, () => {
+        this.trace.append({ type: 'dns.answer', id, query, answer: cached.answer });
+        done(cached.answer);
+      });
+      return;
+    }
     this.trace.append({ type: 'dns.query', id, from, server: this.server, query, purpose });
     const finish = (answer: DnsAnswer) => {
       this.trace.append({ type: 'dns.answer', id, query, answer });
+      if (this.caching && (answer.rcode === 'NOERROR' || answer.rcode === 'NXDOMAIN'))
+        this.#cache.set(key, { answer, expires: scheduler.now + cacheSeconds(answer) * 1000 });
       done(answer);
     };
     const timeout = () => finish({ rcode: 'TIMEOUT', answers: [] });
@@ -80,4 +100,10 @@ export class DnsService {
     };
     resume();
   }
+}
+
+/** How long an answer may be kept: its smallest TTL, or 300 s for a negative answer (RFC 2308 §5). */
+function cacheSeconds(answer: DnsAnswer): number {
+  if (answer.answers.length === 0) return 300;
+  return Math.min(...answer.answers.map((rr) => rr.ttl));
 }

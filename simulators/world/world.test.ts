@@ -127,3 +127,28 @@ describe('World', () => {
     expect([ask('MX'), ask('TXT')]).toEqual(['NOERROR', 'NOERROR']);
   });
 });
+
+describe('DnsService caching', () => {
+  it('answers a repeated question at once from the cache when caching is on, until the TTL runs out', () => {
+    const world = new World(PRESETS.default);
+    world.dns.caching = true;
+    const times: number[] = [];
+    const ask = () => {
+      const start = world.now;
+      world.lookup('mx.example.net', { name: 'example.net', type: 'MX' }, 'test', () =>
+        times.push(world.now - start),
+      );
+      world.runUntilIdle();
+    };
+    ask();
+    ask();
+    world.runFor(3_600_000);
+    ask();
+    expect(times).toEqual([30, 0, 30]);
+    expect(
+      world.trace.events
+        .filter((e) => e.type === 'dns.query')
+        .map((e) => e.type === 'dns.query' && e.purpose),
+    ).toEqual(['test', 'test (cached)', 'test']);
+  });
+});

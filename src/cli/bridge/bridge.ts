@@ -219,6 +219,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     crypto: webCryptoDkim(globalThis.crypto.subtle),
   });
+  // Latency here is wall time: like a real MTA's local resolver, keep answers for their TTL.
+  world.dns.caching = true;
   const server = world.mailServers.get(host);
   if (!server) throw new BridgeSetupError(`host ${host} has no mail server in this world`);
   const hostEntry = scenario.hosts.find((h) => h.id === host)!;
