@@ -20,12 +20,13 @@
  * listener, which calls back here; the session feeds `mailbox.changed` to
  * the machine and wakes the driver, since no input of its own caused it.
  */
-import { concatBytes, latin1Bytes } from '../core/bytes.ts';
+import { latin1Bytes } from '../core/bytes.ts';
 import { dottedState, MachineSession } from '../core/machine-session.ts';
 import type { SessionClock } from '../core/session.ts';
 import {
   CommandReader,
   encodeResponse,
+  encodeResponses,
   parseCommandTokens,
   type CommandReaderOutput,
 } from './codec/index.ts';
@@ -79,7 +80,7 @@ export class ImapServerSession extends MachineSession<
   protected handleEmitted(e: ImapServerEmitted): void {
     switch (e.type) {
       case 'out.responses':
-        this.transmit(concatBytes(e.responses.map((r) => encodeResponse(r))));
+        this.transmit(encodeResponses(e.responses));
         break;
       case 'out.response':
         this.transmit(encodeResponse(e.response));

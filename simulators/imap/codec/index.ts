@@ -120,6 +120,7 @@ export {
 } from './responses.ts';
 export {
   encodeResponse,
+  encodeResponses,
   encodeValue,
   fetchResponse,
   formatResponseCode,

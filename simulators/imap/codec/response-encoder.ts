@@ -81,7 +81,20 @@ function respText(w: ValueWriter, code: ResponseCode | undefined, text: string):
 
 /** Writes one response, CRLF included. */
 export function encodeResponse(response: ImapResponse, options: EncodeOptions = {}): Uint8Array {
+  return writeResponse(new ValueWriter(writeOptions(options)), response).bytes();
+}
+
+/**
+ * Several responses as one run of octets, through one writer: a FETCH of
+ * 1:* answers thousands of lines, and one conversion beats thousands.
+ */
+export function encodeResponses(responses: readonly ImapResponse[], options: EncodeOptions = {}): Uint8Array {
   const w = new ValueWriter(writeOptions(options));
+  for (const response of responses) writeResponse(w, response);
+  return w.bytes();
+}
+
+function writeResponse(w: ValueWriter, response: ImapResponse): ValueWriter {
   switch (response.kind) {
     case 'tagged':
       w.text(`${response.tag} ${response.status}`);
@@ -102,7 +115,7 @@ export function encodeResponse(response: ImapResponse, options: EncodeOptions = 
       for (const v of response.values) w.text(' ').value(v);
       break;
   }
-  return w.text('\r\n').bytes();
+  return w.text('\r\n');
 }
 
 /** Writes one value on its own (no CRLF), e.g. for tests and transcripts. */

@@ -92,7 +92,7 @@ export class ValueWriter {
   value(v: ImapValue): this {
     switch (v.type) {
       case 'atom':
-        if (v.value === '' || /[\r\n\0]/.test(v.value)) {
+        if (v.value === '' || hasLineBreakOrNul(v.value)) {
           throw new RangeError(`An atom must be non-empty without CR, LF or NUL: ${JSON.stringify(v.value)}`);
         }
         return this.text(v.value);
@@ -175,4 +175,13 @@ function isAscii(text: string): boolean {
 /** Writes values separated by spaces. */
 export function writeValues(values: readonly ImapValue[], options: WriteOptions = {}): Uint8Array {
   return new ValueWriter(options).values(values).bytes();
+}
+
+/** CR, LF or NUL anywhere (a loop: atoms are written by the thousand). */
+function hasLineBreakOrNul(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0d || c === 0x0a || c === 0) return true;
+  }
+  return false;
 }
