@@ -12,7 +12,7 @@
  *    §3 `utf8-quoted`), and at most {@link MAX_QUOTED_LENGTH} octets;
  * 3. a literal `{n}` CRLF and the UTF-8 octets.
  */
-import { concatBytes, latin1Bytes, utf8Bytes } from '../../core/bytes.ts';
+import { concatBytes, utf8Bytes } from '../../core/bytes.ts';
 import { allChars, isAstringChar, type ImapValue } from './values.ts';
 
 /**
@@ -155,8 +155,8 @@ export class ValueWriter {
 
   #flush(): void {
     if (this.#text === '') return;
-    // Protocol text is ASCII; free text may carry UTF-8 (RFC 6855 §3).
-    this.#parts.push(isAscii(this.#text) ? latin1Bytes(this.#text) : utf8Bytes(this.#text));
+    // Protocol text is ASCII; free text may carry UTF-8 (RFC 6855 §3). One pass either way.
+    this.#parts.push(utf8Bytes(this.#text));
     this.#text = '';
   }
 
@@ -165,11 +165,6 @@ export class ValueWriter {
     this.#segments.push(concatBytes(this.#parts));
     this.#parts = [];
   }
-}
-
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
-  return true;
 }
 
 /** Writes values separated by spaces. */
