@@ -241,7 +241,7 @@ export class Account {
     const box = this.#mailboxes.get(key);
     if (!box || key === 'INBOX') return false;
     this.release(box.size);
-    this.subscriptions.delete(key);
+    // RFC 3501 §6.3.9: the server MUST NOT remove a name from the subscription list on its own.
     return this.#mailboxes.delete(key);
   }
 

@@ -360,7 +360,7 @@ export async function runServe(
 /** The `serve` subcommand. */
 export const serveCommand: CliCommand = {
   name: 'serve',
-  summary: "bridge a simulated host's SMTP servers to real TCP ports",
+  summary: "bridge a simulated host's SMTP, POP3 and IMAP servers to real TCP ports",
   usage: USAGE,
   run: (args, io) => runServe(args, io),
 };
