@@ -67,13 +67,6 @@ const KNOWN_FAILURES: Readonly<
       'comments and spaces removed. RFC 3501 §6.4.4 only says "contains the specified string"; the other 31 ' +
       'address searches of the script pass.',
   },
-  subscribe: {
-    lines: [28, 29],
-    reason:
-      'LSUB "" imaptest/% omits `* LSUB (\\Noselect) "/" imaptest/test2` and `… imaptest/test3`: RFC 3501 §6.3.9 — ' +
-      'when `%` stops at a level whose name is not subscribed but has subscribed children (test2/test, ' +
-      'test3/test3), LSUB must return it with \\Noselect. Only `* LSUB () "/" imaptest/test` is sent.',
-  },
 };
 
 const USER = 'imaptest@example.org';

@@ -62,9 +62,26 @@ export const lsub: CommandHandler<'LSUB'> = (s, cmd) => {
   const account = s.account;
   if (account === undefined) return ok('Lsub completed.');
   const match = listMatcher(cmd.reference, cmd.pattern);
-  const out = [...account.subscriptions]
+  const subscribed = [...account.subscriptions];
+  // RFC 3501 §6.3.9: with "foo/bar" subscribed and "foo" not, a "%" that stops at "foo"
+  // returns foo, flagged \Noselect — so unsubscribed parents are candidates too.
+  const candidates = new Set(subscribed);
+  for (const name of subscribed) {
+    const parts = name.split('/');
+    for (let i = 1; i < parts.length; i++) candidates.add(parts.slice(0, i).join('/'));
+  }
+  const out = [...candidates]
     .sort((a, b) => (a === 'INBOX' ? -1 : b === 'INBOX' ? 1 : a < b ? -1 : a > b ? 1 : 0))
     .filter(match)
-    .map((name) => listLine('LSUB', { name, attributes: account.mailbox(name) ? [] : ['\\Noselect'] }));
+    .filter(
+      (name) =>
+        account.subscriptions.has(name) || !subscribed.some((d) => d.startsWith(`${name}/`) && match(d)),
+    )
+    .map((name) =>
+      listLine('LSUB', {
+        name,
+        attributes: account.subscriptions.has(name) && account.mailbox(name) ? [] : ['\\Noselect'],
+      }),
+    );
   return ok('Lsub completed.', undefined, out);
 };
