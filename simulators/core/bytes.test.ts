@@ -9,6 +9,7 @@ import {
   latin1Bytes,
   toHex,
   utf8Bytes,
+  utf8BytesPortable,
   utf8Text,
 } from './bytes.ts';
 
@@ -28,6 +29,13 @@ describe('bytes', () => {
     expect(utf8Text(Uint8Array.from([0x61, 0xc3, 0x28, 0xff, 0xe2, 0x82]))).toBe('a\ufffd(\ufffd\ufffd');
     expect(utf8Text(Uint8Array.from([0xc0, 0x80]))).toBe('\ufffd\ufffd');
     expect(utf8Text(Uint8Array.from([0xed, 0xa0, 0x80]))).toBe('\ufffd\ufffd\ufffd');
+  });
+
+  it('encodes exactly as the platform encoder, lone surrogates included', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => toHex(utf8BytesPortable(s)) === toHex(utf8Bytes(s))),
+      { numRuns: 500 },
+    );
   });
 
   it('round-trips any string through UTF-8 (lone surrogates aside)', () => {

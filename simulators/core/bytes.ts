@@ -24,8 +24,24 @@ export function bytesToLatin1(bytes: Uint8Array, start = 0, end = bytes.length):
   return out;
 }
 
+/**
+ * The platform's encoder when there is one (Node and every browser have it):
+ * it is native and several times faster on the long runs an IMAP FETCH writes.
+ * The engine's lib has no DOM types, so it is looked up, not named; the
+ * hand-written loop below stays as the fallback and as its test oracle.
+ */
+const nativeEncoder = (
+  globalThis as { TextEncoder?: new () => { encode(text: string): Uint8Array } }
+).TextEncoder;
+const encoder = nativeEncoder ? new nativeEncoder() : undefined;
+
 /** UTF-8 encoding (RFC 3629); lone surrogates become U+FFFD. */
 export function utf8Bytes(text: string): Uint8Array {
+  return encoder ? encoder.encode(text) : utf8BytesPortable(text);
+}
+
+/** {@link utf8Bytes} without the platform: the same octets, in plain JavaScript. */
+export function utf8BytesPortable(text: string): Uint8Array {
   // At most three octets per UTF-16 unit (a surrogate pair's four octets cover two units).
   const out = new Uint8Array(text.length * 3);
   let o = 0;

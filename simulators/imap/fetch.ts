@@ -85,7 +85,7 @@ function item(
   const raw = message.raw;
   switch (a.name) {
     case 'FLAGS':
-      return ['FLAGS', list(...view.flagsOf(message).map(atom))];
+      return ['FLAGS', flagList(view, message)];
     case 'UID':
       return ['UID', num(message.uid)];
     case 'INTERNALDATE':
@@ -150,6 +150,18 @@ function planOf(attributes: readonly FetchAttribute[], byUid: boolean): FetchPla
     addUid: byUid && !attributes.some((a) => a.name === 'UID'),
     hasFlags: attributes.some((a) => a.name === 'FLAGS'),
   });
+}
+
+/** Flag atoms are few and written by the thousand (`UID FETCH 1:* (FLAGS)`): one object each. */
+const flagAtoms = new Map<string, ImapValue>();
+function flagList(view: SelectedMailbox, message: StoredMessage): ImapValue {
+  const items: ImapValue[] = [];
+  for (const flag of view.flagsOf(message)) {
+    let value = flagAtoms.get(flag);
+    if (value === undefined) flagAtoms.set(flag, (value = atom(flag)));
+    items.push(value);
+  }
+  return { type: 'list', items };
 }
 
 export function fetchMessage(
