@@ -30,9 +30,8 @@ export function bytesToLatin1(bytes: Uint8Array, start = 0, end = bytes.length):
  * The engine's lib has no DOM types, so it is looked up, not named; the
  * hand-written loop below stays as the fallback and as its test oracle.
  */
-const nativeEncoder = (
-  globalThis as { TextEncoder?: new () => { encode(text: string): Uint8Array } }
-).TextEncoder;
+const nativeEncoder = (globalThis as { TextEncoder?: new () => { encode(text: string): Uint8Array } })
+  .TextEncoder;
 const encoder = nativeEncoder ? new nativeEncoder() : undefined;
 
 /** UTF-8 encoding (RFC 3629); lone surrogates become U+FFFD. */
