@@ -197,7 +197,7 @@ describe('ImapServerSession: STORE UNCHANGEDSINCE (RFC 7162 §3.1.3)', () => {
   });
 });
 
-describe('ImapServerSession: SEARCH MODSEQ (RFC 7162 §3.1.5)', () => {
+describe('ImapServerSession: SEARCH MODSEQ (RFC 7162 §3.1.5, §3.1.6)', () => {
   it('finds messages changed at or after a mod-sequence and appends the highest one found', () => {
     const s = selected();
     s.say('a1 STORE 1 +FLAGS.SILENT (\\Seen)\r\n');

@@ -75,7 +75,7 @@ describe('ImapServerSession: QUOTA (RFC 9208)', () => {
     expect(s.store.account('bob@example.net')!.quota).toEqual({});
   });
 
-  it('lets a quota administrator set, replace and remove another user’s limits, and announces QUOTASET to them (§3.1, §4.1.3)', () => {
+  it('lets a quota administrator set, replace and remove another user’s limits, and announces QUOTASET to them (§4.1.3)', () => {
     const clock = new Scheduler();
     const config = { quotaAdmins: ['Carol@example.net'] };
     const carol = serverHarness(clock, { config });

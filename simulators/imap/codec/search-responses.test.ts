@@ -22,7 +22,7 @@ function parsed(line: string): ImapResponse {
   return r.value;
 }
 
-describe('ESEARCH responses (RFC 4731 §3, RFC 7162 §3.1.5)', () => {
+describe('ESEARCH responses (RFC 4731 §3.1, §3.2)', () => {
   it.each<[string, EsearchResult]>([
     ['* ESEARCH (TAG "A282") MIN 2 COUNT 3', { tag: 'A282', uid: false, min: 2, count: 3 }],
     ['* ESEARCH (TAG "A283") ALL 2,10:11', { tag: 'A283', uid: false, all: [2, 10, 11] }],
@@ -76,7 +76,7 @@ describe('ESEARCH responses (RFC 4731 §3, RFC 7162 §3.1.5)', () => {
   });
 });
 
-describe('SEARCH responses (RFC 3501 §7.2.5, RFC 7162 §3.1.5)', () => {
+describe('SEARCH responses (RFC 3501 §7.2.5, RFC 7162 §3.1.6)', () => {
   it.each<[string, SearchResult]>([
     ['* SEARCH', { numbers: [] }],
     ['* SEARCH 2 84 882', { numbers: [2, 84, 882] }],
@@ -92,7 +92,7 @@ describe('SEARCH responses (RFC 3501 §7.2.5, RFC 7162 §3.1.5)', () => {
     expect(readSearch(parsed(line))).toEqual({ ok: true, value: result });
   });
 
-  it('leaves MODSEQ out when nothing matched (RFC 7162 §3.1.5)', () => {
+  it('leaves MODSEQ out when nothing matched (RFC 7162 §3.1.6)', () => {
     expect(wire(searchResponse({ numbers: [], modseq: 5 }))).toBe('* SEARCH');
   });
 

@@ -1,13 +1,13 @@
 /**
  * Search results as typed data, both ways: `* SEARCH` (RFC 3501 §7.2.5, with
- * RFC 7162 §3.1.5's `(MODSEQ n)`) and `* ESEARCH` (RFC 4731 §3, with
- * RFC 7162 §3.1.5's `MODSEQ n`). The server builds responses with
+ * RFC 7162 §3.1.6's `(MODSEQ n)`) and `* ESEARCH` (RFC 4731 §3.1, with
+ * RFC 4731 §3.2's `MODSEQ n`). The server builds responses with
  * {@link searchResponse} / {@link esearchResponse}; a client reads the
  * generic {@link ImapResponse} the response parser made back with
  * {@link readSearch} / {@link readEsearch}, which never throw.
  *
  * ```
- * ; RFC 4731 §3, RFC 7162 §7
+ * ; RFC 4731 §4, RFC 7162 §7
  * esearch-response   = "ESEARCH" [search-correlator] [SP "UID"] *(SP search-return-data)
  * search-correlator  = SP "(" "TAG" SP tag-string ")"
  * search-return-data = "MIN" SP nz-number / "MAX" SP nz-number / "ALL" SP sequence-set /
@@ -45,7 +45,7 @@ export interface EsearchResult {
 /** `* SEARCH 2 5 (MODSEQ 12)`. */
 export function searchResponse(result: SearchResult): ImapResponse {
   const values: ImapValue[] = result.numbers.map(num);
-  // RFC 7162 §3.1.5: the MODSEQ part only with at least one match.
+  // RFC 7162 §3.1.6: the MODSEQ part only with at least one match.
   if (result.modseq !== undefined && result.numbers.length > 0)
     values.push(list(atom('MODSEQ'), num(result.modseq)));
   return { kind: 'data', name: 'SEARCH', values };

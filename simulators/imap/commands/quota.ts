@@ -10,8 +10,8 @@
  * 1024 octets, MESSAGE as a count).
  *
  * SETQUOTA is for the server's quota administrators (`quotaAdmins` in the
- * server config, Cyrus's `admins`); anyone else gets `NO [NOPERM]`, which
- * RFC 9208 §4.1.3 allows ("typically restricted to administrators").
+ * server config, Cyrus's `admins`); anyone else gets `NO [NOPERM]`: RFC 9208
+ * §4.1.3 leaves who may change limits to the server.
  * QUOTASET is announced only to them. The new limits replace the old ones;
  * a resource left out becomes unlimited.
  */
@@ -62,6 +62,7 @@ function accountOfRoot(s: ImapSessionState, root: string): Account | undefined {
 
 const NO_SUCH_ROOT = 'No such quota root.';
 
+/** GETQUOTAROOT: the mailbox's roots (none or one), then each root's QUOTA (RFC 9208 §4.1.2). */
 export const getQuotaRoot: CommandHandler<'GETQUOTAROOT'> = (s, cmd) => {
   const account = s.account;
   const box = account?.mailbox(cmd.mailbox);
@@ -75,14 +76,15 @@ export const getQuotaRoot: CommandHandler<'GETQUOTAROOT'> = (s, cmd) => {
   ]);
 };
 
+/** GETQUOTA: one root's usage and limits (RFC 9208 §4.1.1). */
 export const getQuota: CommandHandler<'GETQUOTA'> = (s, cmd) => {
   const account = accountOfRoot(s, cmd.root);
   const quota = account === undefined ? [] : quotaOf(account);
-  // RFC 9208 §4.1.1: a root that does not exist is NO.
   if (quota.length === 0) return no(NO_SUCH_ROOT, { code: 'NONEXISTENT' });
   return ok('Getquota completed.', undefined, quota);
 };
 
+/** SETQUOTA: new limits for a root, for quota administrators (RFC 9208 §4.1.3). */
 export const setQuota: CommandHandler<'SETQUOTA'> = (s, cmd) => {
   if (!isQuotaAdmin(s)) return no('Only a quota administrator may change quotas.', { code: 'NOPERM' });
   const account = accountOfRoot(s, cmd.root);

@@ -12,8 +12,9 @@
  * mod-sequence is at least the value; the entry name and type are accepted
  * and ignored, since the store keeps one mod-sequence per message (which the
  * RFC allows). The answer then carries the highest mod-sequence of the
- * messages found: `(MODSEQ n)` after `* SEARCH`, `MODSEQ n` in ESEARCH —
- * there of the message returned when only MIN or only MAX was asked for.
+ * messages found: `(MODSEQ n)` after `* SEARCH` (§3.1.6), `MODSEQ n` in
+ * ESEARCH — there of the message returned when only MIN or only MAX was
+ * asked for (RFC 4731 §3.2).
  * A MODSEQ search enables CONDSTORE.
  *
  * SIMPLIFICATION: no SEARCHRES (RFC 5182, not announced): `RETURN (SAVE)`
@@ -28,11 +29,11 @@ import { bad, no, ok, type CommandHandler, type CommandResult } from './types.ts
 
 const CHARSETS = ['US-ASCII', 'UTF-8'];
 
-/** The highest mod-sequence among `found` (RFC 7162 §3.1.5). */
+/** The highest mod-sequence among `found` (RFC 7162 §3.1.6). */
 const highestModSeq = (found: readonly ViewMessage[]) =>
   found.reduce((max, m) => Math.max(max, m.message.modseq), 0);
 
-/** The `* ESEARCH` answer for the options asked (RFC 4731 §3.1, RFC 7162 §3.1.5). */
+/** The `* ESEARCH` answer for the options asked (RFC 4731 §3.1, §3.2). */
 function esearch(
   tag: string,
   uid: boolean,

@@ -1,7 +1,7 @@
 /**
  * STATUS (RFC 3501 §6.3.10, RFC 9051 SIZE and DELETED): counters of a
  * mailbox without selecting it. RECENT counts the messages no session has
- * claimed yet. Asking for HIGHESTMODSEQ enables CONDSTORE (RFC 7162 §3.1).
+ * claimed yet. HIGHESTMODSEQ (RFC 7162 §3.1.7) enables CONDSTORE (§3.1).
  */
 import { astr, atom, encodeMutf7, list, num, type ImapResponse, type StatusItem } from '../codec/index.ts';
 import type { Mailbox } from '../../store/mail-store.ts';
