@@ -33,7 +33,7 @@ import type { DmarcMode } from '../auth/dmarc/record.ts';
 import { signSubmission, type DkimSigningKey } from './dkim-signer.ts';
 import { traceAgent, type AgentEnv } from './env.ts';
 import { checkInbound } from './inbound-auth.ts';
-import { deliverLocal } from './mda.ts';
+import { deliverLocal, mailboxFull } from './mda.ts';
 import { DEFAULT_MTA_SETTINGS, MtaQueue, type MtaSettings } from './mta-queue.ts';
 
 /** Which face of the server a port shows. */
@@ -182,6 +182,7 @@ export class MailServer {
   readonly directory: SmtpDirectory = {
     isLocalDomain: (domain) => this.localDomains.has(domain.toLowerCase()),
     hasMailbox: (address) => this.store.account(this.#resolveAlias(address)) !== undefined,
+    mailboxFull: (address, size) => mailboxFull(this.store, this.#resolveAlias(address), size),
     checkPassword: (user, password) => this.store.account(user)?.password === password,
     secretOf: (user) => this.store.account(user)?.password,
     checkToken: (user, token) => this.env.identity.checkToken(user, token),

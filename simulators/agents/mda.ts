@@ -5,6 +5,12 @@
  * return-path line") and Delivered-To with the envelope recipient (Postfix's
  * loop guard) — and stores the octets with the delivery time as the internal
  * date.
+ *
+ * A recipient over quota (RFC 9208 limits on the account) is a temporary
+ * failure, X.2.2 "Mailbox full" (RFC 3463 §3.3): the MTA keeps the message
+ * and retries, and the MX can refuse the recipient at RCPT already with
+ * `452 4.2.2` ({@link mailboxFull}, as Postfix does with Dovecot's
+ * quota-status policy service).
  */
 import { concatBytes, utf8Bytes } from '../core/bytes.ts';
 import { StoreFullError, type MailStore, type StoredMessage } from '../store/mail-store.ts';
@@ -13,6 +19,14 @@ import { StoreFullError, type MailStore, type StoredMessage } from '../store/mai
 export type DeliveryResult =
   | { readonly ok: true; readonly message: StoredMessage; readonly mailbox: string }
   | { readonly ok: false; readonly temporary: boolean; readonly reason: string };
+
+/**
+ * Whether a message of `octets` (0 when the size is not known yet) would
+ * take `recipient`'s account over its quota; false for an unknown recipient.
+ */
+export function mailboxFull(store: MailStore, recipient: string, octets: number): boolean {
+  return store.account(recipient)?.quotaExceededBy(octets) !== undefined;
+}
 
 /**
  * Delivers `data` for `recipient` into its INBOX, or into the mailbox with
@@ -36,6 +50,7 @@ export function deliverLocal(
   const box =
     (delivery.mailbox === undefined ? undefined : account.specialMailbox(delivery.mailbox)) ?? account.inbox;
   try {
+    // A full account throws StoreFullError before anything is stored.
     const message = box.append(concatBytes([utf8Bytes(headers), delivery.data]), {
       internalDate: delivery.now,
     });

@@ -8,6 +8,8 @@
  *   When \Seen was set and FLAGS was not asked for, FLAGS is added so the
  *   client learns of the change (RFC 3501 §6.4.5).
  * - A UID command always returns UID, first (RFC 3501 §6.4.8).
+ * - With CONDSTORE enabled, a FETCH that sets \Seen reports the change with
+ *   UID and MODSEQ as well (RFC 7162 §3.1).
  * - A section that names no part is `NIL` (Dovecot).
  * - INTERNALDATE is written in UTC (`+0000`): the store keeps an instant,
  *   not the zone it was received in.
@@ -132,11 +134,14 @@ function item(
  */
 const UID_ATTRIBUTE: FetchAttribute = { name: 'UID' };
 const FLAGS_ATTRIBUTE: FetchAttribute = { name: 'FLAGS' };
+const MODSEQ_ATTRIBUTE: FetchAttribute = { name: 'MODSEQ' };
 
 interface FetchPlan {
   readonly setsSeen: boolean;
   readonly addUid: boolean;
+  readonly hasUid: boolean;
   readonly hasFlags: boolean;
+  readonly hasModSeq: boolean;
 }
 
 /** What a FETCH's attribute list implies, worked out once per list rather than once per message. */
@@ -148,7 +153,9 @@ function planOf(attributes: readonly FetchAttribute[], byUid: boolean): FetchPla
   return (entry[key] ??= {
     setsSeen: attributes.some(setsSeen),
     addUid: byUid && !attributes.some((a) => a.name === 'UID'),
+    hasUid: byUid || attributes.some((a) => a.name === 'UID'),
     hasFlags: attributes.some((a) => a.name === 'FLAGS'),
+    hasModSeq: attributes.some((a) => a.name === 'MODSEQ'),
   });
 }
 
@@ -170,6 +177,7 @@ export function fetchMessage(
   message: StoredMessage,
   attributes: readonly FetchAttribute[],
   byUid: boolean,
+  condstore = false,
 ): ImapResponse {
   const plan = planOf(attributes, byUid);
   let current = message;
@@ -181,5 +189,9 @@ export function fetchMessage(
   if (plan.addUid) items.push(item(view, current, UID_ATTRIBUTE));
   for (const a of attributes) items.push(item(view, current, a));
   if (markSeen && !plan.hasFlags) items.push(item(view, current, FLAGS_ATTRIBUTE));
+  if (markSeen && condstore) {
+    if (!plan.hasUid) items.push(item(view, current, UID_ATTRIBUTE));
+    if (!plan.hasModSeq) items.push(item(view, current, MODSEQ_ATTRIBUTE));
+  }
   return fetchResponse(seq, items);
 }

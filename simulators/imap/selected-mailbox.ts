@@ -20,6 +20,11 @@
  * The session's own flag writes (STORE, the \Seen of FETCH BODY[]) go through
  * {@link write}, which keeps them out of the unsolicited FETCH list: the
  * command reports them itself, or not at all for `.SILENT`.
+ *
+ * Once the session has enabled CONDSTORE, a flag change is reported as
+ * `* n FETCH (UID u FLAGS (…) MODSEQ (m))` (RFC 7162 §3.1: "both UID and
+ * mod-sequence data in all subsequent untagged FETCH responses"), so a
+ * client's cache always learns the new mod-sequence.
  */
 import type { Mailbox, MailboxChange, StoredMessage } from '../store/mail-store.ts';
 import {
@@ -28,8 +33,10 @@ import {
   fetchResponse,
   list,
   MAX_NZ_NUMBER,
+  num,
   rangesContain,
   type ImapResponse,
+  type ImapValue,
   type SeqItem,
 } from './codec/index.ts';
 
@@ -145,6 +152,22 @@ export class SelectedMailbox {
     }
   }
 
+  /**
+   * `* n FETCH (…)` for a flag change: UID when `withUid`, FLAGS unless
+   * `flags` is false (STORE .SILENT), MODSEQ when `withModSeq` (RFC 7162 §3.1.3).
+   */
+  flagUpdate(
+    seq: number,
+    message: StoredMessage,
+    options: { readonly withUid: boolean; readonly flags: boolean; readonly withModSeq: boolean },
+  ): ImapResponse {
+    const items: (readonly [string, ImapValue])[] = [];
+    if (options.withUid) items.push(['UID', num(message.uid)]);
+    if (options.flags) items.push(['FLAGS', list(...this.flagsOf(message).map(atom))]);
+    if (options.withModSeq) items.push(['MODSEQ', list(num(message.modseq))]);
+    return fetchResponse(seq, items);
+  }
+
   /** `* FLAGS` and PERMANENTFLAGS when a keyword appeared that the session has not been told of. */
   announceKeywords(): ImapResponse[] {
     let fresh = false;
@@ -182,9 +205,10 @@ export class SelectedMailbox {
    * The pending changes as untagged responses (RFC 3501 §7.4.1, §7.3.1):
    * EXPUNGEs highest first (so each number is valid when sent) unless
    * `allowExpunge` is false, then EXISTS and RECENT for new messages, then
-   * FETCH FLAGS for flags changed by others.
+   * FETCH FLAGS for flags changed by others (with UID and MODSEQ once
+   * `condstore` is enabled).
    */
-  flush(allowExpunge: boolean): ImapResponse[] {
+  flush(allowExpunge: boolean, condstore = false): ImapResponse[] {
     const out: ImapResponse[] = [];
     if (allowExpunge && this.#pendingExpunge.size > 0) {
       for (let i = this.#messages.length - 1; i >= 0; i--) {
@@ -211,9 +235,9 @@ export class SelectedMailbox {
     }
     if (this.#pendingFlags.size > 0) {
       out.push(...this.announceKeywords());
+      const options = { withUid: condstore, flags: true, withModSeq: condstore };
       this.#messages.forEach((m, i) => {
-        if (this.#pendingFlags.has(m.uid))
-          out.push(fetchResponse(i + 1, [['FLAGS', list(...this.flagsOf(m).map(atom))]]));
+        if (this.#pendingFlags.has(m.uid)) out.push(this.flagUpdate(i + 1, m, options));
       });
       this.#pendingFlags.clear();
     }

@@ -24,6 +24,8 @@ export interface ImapServerConfig {
   readonly maxLiteralSize: number;
   /** Longest command line, literals excluded. */
   readonly maxLineLength: number;
+  /** Users who may SETQUOTA (RFC 9208 §4.1.3), as Cyrus's `admins`; QUOTASET is announced to them only. */
+  readonly quotaAdmins: readonly string[];
 }
 
 /** Defaults for a classroom server: plaintext login allowed, STARTTLS offered, 30-minute autologout. */
@@ -33,4 +35,5 @@ export const DEFAULT_IMAP_SERVER_CONFIG: Omit<ImapServerConfig, 'hostname'> = {
   offerStartTls: true,
   maxLiteralSize: 50 * 1024 * 1024,
   maxLineLength: 65_536,
+  quotaAdmins: [],
 };

@@ -10,7 +10,7 @@ import { serverHarness, TEST_TLS, type HarnessOptions } from './test-fixtures.ts
 
 const server = (options: HarnessOptions = {}) => serverHarness(new Scheduler(), options);
 const PRE_AUTH = 'IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE';
-const POST_AUTH = `${PRE_AUTH} NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS`;
+const POST_AUTH = `${PRE_AUTH} NAMESPACE CONDSTORE ESEARCH QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS`;
 
 describe('ImapServerSession: connection and authentication', () => {
   it('greets with its capabilities (RFC 3501 §7.1.1) and answers CAPABILITY (§6.1.1)', () => {
@@ -145,7 +145,9 @@ describe('ImapServerSession: connection and authentication', () => {
     ]);
     expect(s.say('a3 ENABLE CONDSTORE\r\n')).toEqual(['a3 BAD ENABLE not allowed before login.']);
     s.login();
-    expect(s.say('a4 ENABLE CONDSTORE\r\n')).toEqual(['* ENABLED', 'a4 OK Enabled.']);
+    expect(s.say('a4 ENABLE CONDSTORE X-UNKNOWN\r\n')).toEqual(['* ENABLED CONDSTORE', 'a4 OK Enabled.']);
+    // RFC 5161 §3.1: ENABLED names only what this command enabled.
+    expect(s.say('a5 ENABLE CONDSTORE\r\n')).toEqual(['* ENABLED', 'a5 OK Enabled.']);
     expect(s.say('a5 NAMESPACE\r\n')).toEqual([
       '* NAMESPACE (("" "/")) NIL NIL',
       'a5 OK Namespace completed.',
@@ -193,6 +195,7 @@ describe('ImapServerSession: mailboxes', () => {
       '* OK [UNSEEN 1] First unseen.',
       '* OK [UIDVALIDITY 1700000000] UIDs valid',
       '* OK [UIDNEXT 4] Predicted next UID',
+      '* OK [HIGHESTMODSEQ 4] Highest',
       'S1 OK [READ-WRITE] Select completed.',
     ]);
     expect(s.session.state).toBe('selected.ready');
@@ -209,6 +212,7 @@ describe('ImapServerSession: mailboxes', () => {
       '* OK [UNSEEN 1] First unseen.',
       '* OK [UIDVALIDITY 1700000000] UIDs valid',
       '* OK [UIDNEXT 4] Predicted next UID',
+      '* OK [HIGHESTMODSEQ 4] Highest',
       'S1 OK [READ-ONLY] Examine completed.',
     ]);
     expect(s.store.account('bob@example.net')!.inbox.unclaimedRecentCount).toBe(3);
@@ -358,7 +362,7 @@ describe('ImapServerSession: mailboxes', () => {
     const s = server();
     s.login();
     expect(s.say('a1 APPEND Nope {2+}\r\nhi\r\n')).toEqual(["a1 NO [TRYCREATE] Mailbox doesn't exist: Nope"]);
-    s.store.account('bob@example.net')!.quota = 729;
+    s.store.account('bob@example.net')!.quota = { storageKiB: 0 };
     expect(s.say('a2 APPEND INBOX {2+}\r\nhi\r\n')).toEqual([
       'a2 NO [OVERQUOTA] Quota exceeded (mailbox for user is full)',
     ]);

@@ -1,7 +1,8 @@
 /**
  * The IMAP server, one machine per connection (RFC 3501 / RFC 9051 §3
  * states, RFC 2177 IDLE, RFC 4959 SASL-IR, RFC 3691 UNSELECT, RFC 4315
- * UIDPLUS, RFC 6851 MOVE, RFC 6154 SPECIAL-USE, RFC 5258 LIST-EXTENDED).
+ * UIDPLUS, RFC 6851 MOVE, RFC 6154 SPECIAL-USE, RFC 5258 LIST-EXTENDED,
+ * RFC 7162 CONDSTORE, RFC 4731 ESEARCH, RFC 9208 QUOTA).
  *
  * Theory of operation. The machine sees typed events, never bytes: the
  * session (server-session.ts) frames input by the state's tag —
@@ -44,7 +45,12 @@
  * the action, so a pure `transition()` of this machine is not free of
  * effects on the store it was given (POP3's machine defers its one write;
  * IMAP's answers depend on their writes: APPENDUID, COPYUID, EXPUNGE).
- * No CONDSTORE/QRESYNC, ESEARCH, UTF8=ACCEPT, COMPRESS, QUOTA or ACL.
+ *
+ * Extensions a client enables (RFC 5161 ENABLE, or CONDSTORE implicitly,
+ * RFC 7162 §3.1) are data in `enabled`, not states: they change how
+ * responses are written (FETCH carries MODSEQ), not which commands are
+ * accepted. The set only grows, for the life of the connection.
+ * No QRESYNC, UTF8=ACCEPT, COMPRESS or ACL.
  */
 import { assign, emit, enqueueActions, setup } from 'xstate';
 import type { TlsInfo } from '../core/session.ts';
@@ -60,6 +66,7 @@ import {
   type ImapSessionState,
   type NextState,
 } from './commands/index.ts';
+import { CONDSTORE } from './commands/condstore.ts';
 import type { SelectedMailbox } from './selected-mailbox.ts';
 import type { ImapServerConfig } from './server-config.ts';
 
@@ -160,13 +167,16 @@ function wrongState(state: StateName, verb: string): string {
 function finish(context: Context, tag: string, result: CommandResult, enqueue: Enqueue): void {
   const view: SelectedMailbox | undefined =
     result.selected === null ? undefined : (result.selected ?? context.selected);
+  const enabled =
+    result.enable === undefined ? context.enabled : new Set([...context.enabled, ...result.enable]);
+  if (enabled !== context.enabled) enqueue.assign({ enabled });
   if (result.account !== undefined) enqueue.assign({ account: result.account });
   if (result.selected !== undefined) enqueue.assign({ selected: view });
   // One emitted batch per command: a FETCH of 10,000 messages is one event, not 10,000.
   const responses: ImapResponse[] = [...result.untagged];
   if (result.done !== undefined) {
     // RFC 3501 §7: untagged updates for the selected mailbox may come before any tagged response.
-    responses.push(...(view?.flush(result.deferExpunge !== true) ?? []));
+    responses.push(...(view?.flush(result.deferExpunge !== true, enabled.has(CONDSTORE)) ?? []));
     const { status, code, text } = result.done;
     responses.push(
       code === undefined
@@ -220,6 +230,9 @@ const AUTHENTICATED_COMMANDS = {
   'cmd.LIST': { actions: 'execute' },
   'cmd.LSUB': { actions: 'execute' },
   'cmd.STATUS': { actions: 'execute' },
+  'cmd.GETQUOTA': { actions: 'execute' },
+  'cmd.GETQUOTAROOT': { actions: 'execute' },
+  'cmd.SETQUOTA': { actions: 'execute' },
   'cmd.APPEND': { actions: 'execute' },
   'cmd.NAMESPACE': { actions: 'execute' },
   'cmd.IDLE': { actions: 'execute' },
@@ -277,7 +290,7 @@ export const imapServerMachine = setup({
       if (event.type !== 'line.received') return;
       const tag = context.pendingTag ?? '*';
       enqueue.assign({ pendingTag: undefined });
-      for (const response of context.selected?.flush(true) ?? [])
+      for (const response of context.selected?.flush(true, context.enabled.has(CONDSTORE)) ?? [])
         enqueue.emit({ type: 'out.response', response });
       if (isIdleDone(event.text)) {
         enqueue.emit({
@@ -297,7 +310,7 @@ export const imapServerMachine = setup({
       });
     }),
     pushUpdates: enqueueActions(({ context, enqueue }) => {
-      for (const response of context.selected?.flush(true) ?? [])
+      for (const response of context.selected?.flush(true, context.enabled.has(CONDSTORE)) ?? [])
         enqueue.emit({ type: 'out.response', response });
     }),
     refuse: enqueueActions(({ event, enqueue }, state: StateName) => {
@@ -350,6 +363,7 @@ export const imapServerMachine = setup({
     tls: undefined,
     account: undefined,
     selected: undefined,
+    enabled: new Set<string>(),
     sasl: undefined,
     pendingTag: undefined,
   }),

@@ -36,6 +36,18 @@ const commands = [
   'NAMESPACE',
   'ID NIL',
   'FETCH 99 FLAGS',
+  'SELECT INBOX (CONDSTORE)',
+  'FETCH 1:* (FLAGS) (CHANGEDSINCE 3)',
+  'UID STORE 1:* (UNCHANGEDSINCE 4) +FLAGS (\\Seen)',
+  'STORE 1 (UNCHANGEDSINCE 0) -FLAGS.SILENT (\\Seen)',
+  'SEARCH RETURN (MIN MAX ALL COUNT) MODSEQ 2',
+  'UID SEARCH RETURN () NOT DELETED',
+  'STATUS INBOX (HIGHESTMODSEQ)',
+  'GETQUOTAROOT INBOX',
+  'GETQUOTA user/bob@example.net',
+  'SETQUOTA user/bob@example.net (MESSAGE 4)',
+  'SETQUOTA user/bob@example.net ()',
+  'APPEND INBOX {2+}\r\nhi',
   'FROB',
   'FETCH (',
 ];
@@ -55,7 +67,9 @@ describe('ImapServerSession (property)', () => {
   it('never throws and answers every tagged command exactly once (RFC 9051 §2.2.2)', () => {
     fc.assert(
       fc.property(fc.array(line, { maxLength: 25 }), (lines) => {
-        const s = serverHarness(new Scheduler());
+        // Bob may change his own quota here, so SETQUOTA, APPEND and COPY meet full and empty roots.
+        const s = serverHarness(new Scheduler(), { config: { quotaAdmins: ['bob@example.net'] } });
+        s.store.account('bob@example.net')!.quota = { messages: 5 };
         const tags: string[] = [];
         const out: string[] = [];
         lines.forEach((l, i) => {

@@ -14,6 +14,12 @@ export interface SmtpDirectory {
   isLocalDomain(domain: string): boolean;
   /** A mailbox exists for this address (Postfix `local_recipient_maps`). */
   hasMailbox(address: string): boolean;
+  /**
+   * The mailbox cannot take a message of `size` octets (0: size not declared)
+   * without passing its quota; RCPT then gets `452 4.2.2` (Postfix with
+   * Dovecot's quota-status policy service). Absent: never full.
+   */
+  mailboxFull?(address: string, size: number): boolean;
   /** Checks a user name and password (PLAIN, LOGIN). */
   checkPassword(user: string, password: string): boolean;
   /** The stored secret, which CRAM-MD5 needs to check a digest (RFC 2195 §2). */

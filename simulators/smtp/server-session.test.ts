@@ -16,7 +16,11 @@ const directory: SmtpDirectory = {
 };
 
 /** A server session fed by hand; `say` sends lines and returns what the server wrote back. */
-function server(overrides: Partial<SmtpServerConfig> = {}, verdict: Reply | undefined = undefined) {
+function server(
+  overrides: Partial<SmtpServerConfig> = {},
+  verdict: Reply | undefined = undefined,
+  users: SmtpDirectory = directory,
+) {
   const clock = new Scheduler();
   const config: SmtpServerConfig = {
     ...DEFAULT_SMTP_SERVER_CONFIG,
@@ -27,7 +31,7 @@ function server(overrides: Partial<SmtpServerConfig> = {}, verdict: Reply | unde
   const session = new SmtpServerSession(
     {
       config,
-      directory,
+      directory: users,
       peer: { address: '192.0.2.25', hostname: 'smtp.example.com', implicitTls: false },
       now: () => 1_796_000_000_000 + clock.now,
       queueId: () => 'ABC123',
@@ -150,6 +154,24 @@ describe('SmtpServerSession', () => {
     expect(
       s.say('RCPT TO:<bob@example.net>\r\nRCPT TO:<Bob@example.net>\r\nRCPT TO:<bob@example.net>\r\n'),
     ).toEqual(['250 2.1.5 Ok', '250 2.1.5 Ok', '452 4.5.3 Error: too many recipients']);
+  });
+
+  it('refuses a recipient over quota with 452 4.2.2, weighing the declared SIZE (RFC 3463 §3.3, RFC 1870)', () => {
+    const s = server({}, undefined, {
+      ...directory,
+      hasMailbox: (a) => ['bob@example.net', 'carol@example.net'].includes(a.toLowerCase()),
+      mailboxFull: (a, size) => a === 'carol@example.net' || size > 1000,
+    });
+    s.say('EHLO c\r\nMAIL FROM:<a@example.com>\r\n');
+    expect(s.say('RCPT TO:<carol@example.net>\r\nRCPT TO:<bob@example.net>\r\n')).toEqual([
+      '452 4.2.2 <carol@example.net>: Recipient address rejected: Mailbox full',
+      '250 2.1.5 Ok',
+    ]);
+    s.say('RSET\r\nMAIL FROM:<a@example.com> SIZE=2000\r\n');
+    expect(s.say('RCPT TO:<bob@example.net>\r\n')).toEqual([
+      '452 4.2.2 <bob@example.net>: Recipient address rejected: Mailbox full',
+    ]);
+    expect(s.session.state).toBe('mailTransaction.awaitingRecipients');
   });
 
   it('answers a pipelined batch in order (RFC 2920 §3)', () => {

@@ -102,6 +102,10 @@ export const smtpServerMachine = setup({
       !isPostmaster(event.to) &&
       context.directory.isLocalDomain(domainOf(event.to)) &&
       !context.directory.hasMailbox(event.to),
+    recipientMailboxFull: ({ context, event }) =>
+      event.type === 'cmd.RCPT' &&
+      context.directory.isLocalDomain(domainOf(event.to)) &&
+      context.directory.mailboxFull?.(event.to, context.envelope?.params.size ?? 0) === true,
     messageTooBig: ({ event }) => event.type === 'data.complete' && event.result.exceeded,
     tooManyHops: ({ context, event }) =>
       event.type === 'data.complete' && countReceived(event.result.bytes) > context.config.maxHops,
@@ -156,6 +160,15 @@ export const smtpServerMachine = setup({
         550,
         '5.1.1',
         `<${event.type === 'cmd.RCPT' ? event.to : ''}>: Recipient address rejected: User unknown in local recipient table`,
+      ),
+    })),
+    // RFC 3463 §3.3 X.2.2 "Mailbox full": temporary, the sender's MTA retries.
+    replyRcptFull: emit(({ event }) => ({
+      type: 'out.reply' as const,
+      reply: ok(
+        452,
+        '4.2.2',
+        `<${event.type === 'cmd.RCPT' ? event.to : ''}>: Recipient address rejected: Mailbox full`,
       ),
     })),
     forgetEnvelope: assign({ envelope: undefined }),
@@ -519,6 +532,7 @@ export const smtpServerMachine = setup({
               },
               { guard: 'relayDenied', actions: ['countError', 'replyRcptDenied'] },
               { guard: 'unknownLocalUser', actions: ['countError', 'replyRcptUnknown'] },
+              { guard: 'recipientMailboxFull', actions: 'replyRcptFull' },
               {
                 target: '.hasRecipients',
                 actions: ['addRecipient', { type: 'reply', params: ok(250, '2.1.5', 'Ok') }],

@@ -64,17 +64,47 @@ describe('MailStore', () => {
     expect(box.claimRecent()).toEqual([3]);
   });
 
-  it('refuses appends over the quota or on a full disk, and frees space on expunge', () => {
+  it('refuses appends over the STORAGE quota or on a full disk, and frees space on expunge (RFC 9208 §5.1)', () => {
     const store = new MailStore();
     const account = store.createAccount('a@x', 'p');
-    account.quota = msg('a').length * 2;
-    account.inbox.append(msg('a'), { internalDate: 1 });
-    account.inbox.append(msg('b'), { internalDate: 2 });
-    expect(() => account.inbox.append(msg('c'), { internalDate: 3 })).toThrow(StoreFullError);
+    const big = latin1Bytes('x'.repeat(700));
+    account.quota = { storageKiB: 1 };
+    account.inbox.append(big, { internalDate: 1 });
+    expect(account.quotaExceededBy(big.length)).toBe('STORAGE');
+    expect(() => account.inbox.append(big, { internalDate: 2 })).toThrow(
+      new StoreFullError('a@x', 'STORAGE'),
+    );
+    expect([account.used, account.usedKiB, account.messageCount, account.inbox.uidNext]).toEqual([
+      700, 0, 1, 2,
+    ]);
     account.inbox.expunge([1]);
-    expect(account.inbox.append(msg('c'), { internalDate: 3 }).uid).toBe(3);
+    expect(account.inbox.append(big, { internalDate: 3 }).uid).toBe(2);
     store.full = true;
-    expect(() => account.inbox.append(msg('d'), { internalDate: 4 })).toThrow(StoreFullError);
+    expect(() => account.inbox.append(msg('d'), { internalDate: 4 })).toThrow(
+      new StoreFullError('a@x', 'disk'),
+    );
+  });
+
+  it('counts messages in every mailbox against the MESSAGE quota, and frees them when a mailbox goes (RFC 9208 §5.2)', () => {
+    const account = new MailStore().createAccount('a@x', 'p');
+    account.quota = { messages: 2 };
+    account.inbox.append(msg('a'), { internalDate: 1 });
+    account.createMailbox('Work')!.append(msg('b'), { internalDate: 2 });
+    expect(account.quotaExceededBy(1)).toBe('MESSAGE');
+    expect(() => account.inbox.append(msg('c'), { internalDate: 3 })).toThrow(StoreFullError);
+    account.deleteMailbox('Work');
+    expect([account.messageCount, account.used]).toEqual([1, msg('a').length]);
+    expect(account.quotaExceededBy(1)).toBeUndefined();
+  });
+
+  it('lets a message move within the account when the quota is full: it is already counted', () => {
+    const account = new MailStore().createAccount('a@x', 'p');
+    account.quota = { messages: 1 };
+    const m = account.inbox.append(msg('a'), { internalDate: 1 });
+    const trash = account.mailbox('Trash')!;
+    trash.append(m.raw, { internalDate: 1, moved: true });
+    account.inbox.expunge([m.uid]);
+    expect([account.messageCount, trash.messages.length, account.inbox.messages.length]).toEqual([1, 1, 0]);
   });
 
   it('renames and deletes mailboxes but never deletes INBOX (RFC 3501 §6.3.4)', () => {

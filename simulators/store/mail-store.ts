@@ -9,6 +9,12 @@
  * greater than every UID ever assigned; every change to a message raises the
  * mailbox's HIGHESTMODSEQ. Sessions that have a mailbox open subscribe to its
  * changes and turn them into EXISTS / EXPUNGE / FETCH FLAGS updates.
+ *
+ * Quota (RFC 9208): each account is one quota root over all its mailboxes,
+ * with optional limits on STORAGE (units of 1024 octets) and MESSAGE
+ * (count). A write that would pass a limit throws {@link StoreFullError}
+ * before anything changes; a message moved within the account is already
+ * counted, so moving never fails for quota.
  */
 
 /** System flags (RFC 3501 §2.3.2); keywords are any other atom. */
@@ -40,10 +46,29 @@ export type MailboxChange =
   | { readonly type: 'expunge'; readonly uids: readonly number[] }
   | { readonly type: 'flags'; readonly message: StoredMessage };
 
-/** Why a write to the store failed (a disk-full fault, a quota). */
+/** RFC 9208 §5 resources a quota root limits here. */
+export type QuotaResource = 'STORAGE' | 'MESSAGE';
+
+/** An account's limits; a missing one is unlimited. */
+export interface QuotaLimits {
+  /** RFC 9208 §5.1 STORAGE: units of 1024 octets. */
+  readonly storageKiB?: number | undefined;
+  /** RFC 9208 §5.2 MESSAGE: messages in all the account's mailboxes. */
+  readonly messages?: number | undefined;
+}
+
+/** Why a write to the store failed: the account's quota (which resource), or a full disk (a fault). */
 export class StoreFullError extends Error {
-  constructor(readonly account: string) {
-    super(`mailbox of ${account} is full`);
+  constructor(
+    readonly account: string,
+    /** The quota resource that would be exceeded, or `disk` for the full-disk fault. */
+    readonly resource: QuotaResource | 'disk',
+  ) {
+    super(
+      resource === 'disk'
+        ? `no space left on the disk for ${account}`
+        : `mailbox of ${account} is full (${resource} quota exceeded)`,
+    );
     this.name = 'StoreFullError';
   }
 }
@@ -121,9 +146,16 @@ export class Mailbox {
     return undefined;
   }
 
-  /** Adds a message; throws StoreFullError when the account's quota would be exceeded. */
-  append(raw: Uint8Array, options: { flags?: Iterable<string>; internalDate: number }): StoredMessage {
-    this.account.reserve(raw.length);
+  /**
+   * Adds a message; throws StoreFullError when the account's quota would be
+   * exceeded (not for `moved`: a message moved within the account, whose
+   * source copy is about to be expunged, is already counted) or the disk is full.
+   */
+  append(
+    raw: Uint8Array,
+    options: { flags?: Iterable<string>; internalDate: number; moved?: boolean },
+  ): StoredMessage {
+    this.account.reserve(raw.length, options.moved !== true);
     const message: StoredMessage = {
       uid: this.#uidNext++,
       raw,
@@ -186,6 +218,9 @@ export class Account {
   readonly #mailboxes = new Map<string, Mailbox>();
   readonly subscriptions = new Set<string>();
   #used = 0;
+  #count = 0;
+  /** Limits of the account's quota root (RFC 9208); none by default. */
+  quota: QuotaLimits = {};
   /** Which session holds the POP3 maildrop lock (RFC 1939 §8), if any. */
   maildropLock: string | undefined;
 
@@ -194,8 +229,6 @@ export class Account {
     readonly address: string,
     public password: string,
     readonly displayName: string,
-    /** Octets the account may hold; Infinity for none. */
-    public quota = Infinity,
   ) {
     this.createMailbox('INBOX');
     // The folders a mail program expects, marked for RFC 6154 SPECIAL-USE (Dovecot's usual set).
@@ -240,7 +273,7 @@ export class Account {
     const key = normaliseName(name);
     const box = this.#mailboxes.get(key);
     if (!box || key === 'INBOX') return false;
-    this.release(box.size);
+    this.release(box.size, box.messages.length);
     // RFC 3501 §6.3.9: the server MUST NOT remove a name from the subscription list on its own.
     return this.#mailboxes.delete(key);
   }
@@ -262,15 +295,41 @@ export class Account {
     return this.#used;
   }
 
-  /** @internal Claims space for a new message. */
-  reserve(octets: number): void {
-    if (this.store.full || this.#used + octets > this.quota) throw new StoreFullError(this.address);
-    this.#used += octets;
+  /** Messages held, in all mailboxes. */
+  get messageCount(): number {
+    return this.#count;
   }
 
-  /** @internal Frees space. */
-  release(octets: number): void {
+  /** RFC 9208 §5.1: STORAGE usage in units of 1024 octets, rounded down (as Dovecot reports it). */
+  get usedKiB(): number {
+    return Math.floor(this.#used / 1024);
+  }
+
+  /**
+   * The resource that adding `messages` messages of `octets` in total would
+   * take over its limit, if any. The MDA asks this before a delivery (so the
+   * MTA can answer 452 4.2.2 "Mailbox full"), IMAP before APPEND and COPY.
+   */
+  quotaExceededBy(octets: number, messages = 1): QuotaResource | undefined {
+    const { storageKiB, messages: maxMessages } = this.quota;
+    if (storageKiB !== undefined && this.#used + octets > storageKiB * 1024) return 'STORAGE';
+    if (maxMessages !== undefined && this.#count + messages > maxMessages) return 'MESSAGE';
+    return undefined;
+  }
+
+  /** @internal Claims space for a new message; `limited` false for a move within the account. */
+  reserve(octets: number, limited = true): void {
+    if (this.store.full) throw new StoreFullError(this.address, 'disk');
+    const over = limited ? this.quotaExceededBy(octets) : undefined;
+    if (over !== undefined) throw new StoreFullError(this.address, over);
+    this.#used += octets;
+    this.#count++;
+  }
+
+  /** @internal Frees the space of removed messages. */
+  release(octets: number, messages = 1): void {
     this.#used = Math.max(0, this.#used - octets);
+    this.#count = Math.max(0, this.#count - messages);
   }
 }
 

@@ -234,6 +234,9 @@ function runScriptUnguarded(name: string, text: string): Outcome {
     }
     if (conn.closed) return { failures, error: `${where}: connection ${step.conn} was closed` };
     conn.send(wire);
+    // `$tag` is the tag of the command being checked (imaptest's ESEARCH scripts: `(tag $tag)`).
+    if (sent.length === 1) vars.set('tag', sent[0]!.tag);
+    else vars.delete('tag');
     const seq = new SeqTracker();
     const replies = conn.take().map((r) => seq.reply(r));
     const untagged = replies.filter((r) => r.text.startsWith('*'));

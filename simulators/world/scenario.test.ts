@@ -89,6 +89,30 @@ describe('parseScenario', () => {
     ]);
   });
 
+  it('takes a user’s quota (RFC 9208) and the IMAP quota administrators, checking both', () => {
+    const base = PRESETS.default!;
+    const users = base.users!.map((u, i) =>
+      i === 0 ? { ...u, quota: { storageKiB: 512, messages: 10 } } : u,
+    );
+    const hosts = base.hosts.map((h) =>
+      h.id === 'mx.example.net' ? { ...h, imap: { quotaAdmins: ['postmaster@example.net'] } } : h,
+    );
+    const s = parseScenario({ ...base, users, hosts });
+    expect(s.users[0]!.quota).toEqual({ storageKiB: 512, messages: 10 });
+    expect(s.hosts.find((h) => h.id === 'mx.example.net')!.imap).toEqual({
+      quotaAdmins: ['postmaster@example.net'],
+    });
+    const badUsers = base.users!.map((u, i) => (i === 0 ? { ...u, quota: { storageKiB: -1, files: 3 } } : u));
+    const badHosts = base.hosts.map((h) =>
+      h.id === 'mx.example.net' ? { ...h, imap: { quotaAdmins: ['root'] } } : h,
+    );
+    expect(problems({ ...base, users: badUsers, hosts: badHosts }).map((p) => p.path)).toEqual([
+      'hosts[2].imap.quotaAdmins[0]',
+      'users[0].quota.storageKiB',
+      'users[0].quota',
+    ]);
+  });
+
   it('explains the problems in its message', () => {
     expect(() => parseScenario({ name: 'x' })).toThrow(/hosts: /);
   });

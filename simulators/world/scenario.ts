@@ -82,12 +82,26 @@ const pop3Settings = z.strictObject({
   loginDelayMs: z.optional(millis),
 });
 
+const userAddress = z
+  .string()
+  .check(z.regex(/^[^@\s]+@[^@\s]+$/, { error: 'must be an address like bob@example.net' }));
+
+/** RFC 9208 quota of one user's mailboxes; a limit left out is no limit. */
+const quotaSettings = z.strictObject({
+  /** STORAGE, in KiB (units of 1024 octets, RFC 9208 §5.1). */
+  storageKiB: z.optional(integer(0, 1_000_000_000)),
+  /** MESSAGE: how many messages all the user's mailboxes may hold (RFC 9208 §5.2). */
+  messages: z.optional(integer(0, 1_000_000_000)),
+});
+
 const imapSettings = z.strictObject({
   idleTimeoutMs: z.optional(millis),
   offerStartTls: flag,
   /** LOGIN and AUTHENTICATE PLAIN/LOGIN without TLS (default true); false advertises LOGINDISABLED. */
   allowPlaintextLogin: flag,
   maxLiteralSize: z.optional(integer(1024, 1_000_000_000)),
+  /** Users who may change quotas with SETQUOTA (RFC 9208 §4.1.3); nobody by default. */
+  quotaAdmins: z.optional(z.array(userAddress).check(z.maxLength(100))),
 });
 
 const zoneText = z.pipe(
@@ -193,9 +207,7 @@ export const scenarioSchema = z
     users: z._default(
       z.array(
         z.strictObject({
-          address: z
-            .string()
-            .check(z.regex(/^[^@\s]+@[^@\s]+$/, { error: 'must be an address like bob@example.net' })),
+          address: userAddress,
           password: text(1, 200),
           /** The host that keeps this user's mailbox (and is their submission server unless `submission` says otherwise). */
           host: hostName,
@@ -204,6 +216,8 @@ export const scenarioSchema = z
           mua: z.optional(hostName),
           /** The submission server (MSA) the user's mail program sends through. */
           submission: z.optional(hostName),
+          /** Limits on the user's mailboxes (RFC 9208 QUOTA); none by default. */
+          quota: z.optional(quotaSettings),
         }),
       ),
       [],

@@ -123,7 +123,10 @@ export class World implements AgentEnv {
         ...(h.pop3 ? { pop3: h.pop3 } : {}),
         ...(h.imap ? { imap: h.imap } : {}),
       });
-      for (const u of mine) server.store.createAccount(u.address, u.password, u.name ?? '');
+      for (const u of mine) {
+        const account = server.store.createAccount(u.address, u.password, u.name ?? '');
+        if (u.quota) account.quota = u.quota;
+      }
       this.mailServers.set(h.id, server);
     }
     for (const u of users) {

@@ -84,6 +84,23 @@ export type {
 } from './command-types.ts';
 export type { SearchDateKey, SearchFlagKey, SearchKey, SearchStringKey } from './search-keys.ts';
 export {
+  esearchResponse,
+  readEsearch,
+  readSearch,
+  searchResponse,
+  type EsearchResult,
+  type SearchResult,
+} from './search-responses.ts';
+export {
+  quotaResponse,
+  quotaRootResponse,
+  readQuota,
+  readQuotaRoot,
+  type QuotaData,
+  type QuotaResourceUsage,
+  type QuotaRootData,
+} from './quota-responses.ts';
+export {
   FETCH_MACROS,
   fetchResponseName,
   formatFetchAttribute,

@@ -4,15 +4,22 @@
  * before login, LOGINDISABLED while plaintext login is refused.
  *
  * SIMPLIFICATION: IMAP4rev1 only. IMAP4rev2 (RFC 9051) would need ESEARCH
- * replies, LIST-STATUS, STATUS SIZE/DELETED semantics, no \Recent and
+ * as the only SEARCH answer, STATUS SIZE/DELETED semantics, no \Recent and
  * UTF-8 mailbox names; the server does not announce it.
  */
+import { isQuotaAdmin } from './quota.ts';
 import type { ImapSessionState } from './types.ts';
 import { ok } from './types.ts';
 
 const COMMON = ['IMAP4rev1', 'SASL-IR', 'LITERAL+', 'ID', 'ENABLE', 'IDLE'];
 const AFTER_LOGIN = [
   'NAMESPACE',
+  // RFC 7162 CONDSTORE, RFC 4731 ESEARCH, RFC 9208 QUOTA with its resources.
+  'CONDSTORE',
+  'ESEARCH',
+  'QUOTA',
+  'QUOTA=RES-STORAGE',
+  'QUOTA=RES-MESSAGE',
   'UNSELECT',
   'UIDPLUS',
   'MOVE',
@@ -29,7 +36,7 @@ export function plaintextRefused(s: Pick<ImapSessionState, 'config' | 'tls'>): b
 
 /** The capability list for the session's state. */
 export function capabilities(s: Pick<ImapSessionState, 'config' | 'tls' | 'account'>): string[] {
-  if (s.account !== undefined) return [...COMMON, ...AFTER_LOGIN];
+  if (s.account !== undefined) return [...COMMON, ...AFTER_LOGIN, ...(isQuotaAdmin(s) ? ['QUOTASET'] : [])];
   const out = [...COMMON];
   if (s.config.offerStartTls && s.tls === undefined) out.push('STARTTLS');
   if (plaintextRefused(s)) out.push('LOGINDISABLED', 'AUTH=CRAM-MD5');

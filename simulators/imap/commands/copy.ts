@@ -2,7 +2,9 @@
  * COPY, MOVE and their UID forms (RFC 3501 §6.4.7, RFC 6851 MOVE, RFC 4315
  * COPYUID). Copies keep flags and internal date; \Recent is the target's to
  * give. A missing target gets `NO [TRYCREATE]`; a full account
- * `NO [OVERQUOTA]` with nothing copied (RFC 3501 §6.4.7: all or nothing).
+ * `NO [OVERQUOTA]` with nothing copied (RFC 3501 §6.4.7: all or nothing;
+ * RFC 9208 §4.3.1). MOVE never passes the quota: the account's mailboxes
+ * share one quota root, so the usage does not change.
  *
  * MOVE sends `* OK [COPYUID …]` untagged, then the EXPUNGEs, then the
  * tagged OK (RFC 6851 §4.3).
@@ -22,10 +24,13 @@ export const copy: CommandHandler<'COPY' | 'MOVE'> = (s, cmd) => {
   const move = cmd.name === 'MOVE';
   if (move && view.readOnly) return no('Mailbox is read-only.');
   const sources = set.messages.filter((m) => !view.isExpunged(m.message.uid)).map((m) => m.message);
+  const octets = sources.reduce((n, m) => n + m.raw.length, 0);
+  if (!move && sources.length > 0 && target.account.quotaExceededBy(octets, sources.length) !== undefined)
+    return no('Quota exceeded', { code: 'OVERQUOTA' });
   const copies: number[] = [];
   try {
     for (const m of sources)
-      copies.push(target.append(m.raw, { flags: m.flags, internalDate: m.internalDate }).uid);
+      copies.push(target.append(m.raw, { flags: m.flags, internalDate: m.internalDate, moved: move }).uid);
   } catch (e) {
     if (!(e instanceof StoreFullError)) throw e;
     target.expunge(copies);

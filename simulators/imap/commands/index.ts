@@ -13,6 +13,7 @@ import { fetch } from './fetch.ts';
 import { listCommand, lsub } from './list.ts';
 import { login } from './login.ts';
 import { create, deleteMailbox, rename, subscribe, unsubscribe } from './mailboxes.ts';
+import { getQuota, getQuotaRoot, setQuota } from './quota.ts';
 import { search } from './search.ts';
 import { close, select, unselect } from './select.ts';
 import { check, enable, id, idle, logout, namespace, noop, starttls } from './session-commands.ts';
@@ -54,6 +55,9 @@ export const COMMANDS: Table = {
   LIST: listCommand,
   LSUB: lsub,
   STATUS: status,
+  GETQUOTA: getQuota,
+  GETQUOTAROOT: getQuotaRoot,
+  SETQUOTA: setQuota,
   APPEND: append,
   CHECK: check,
   CLOSE: close,

@@ -47,7 +47,7 @@ export const rename: CommandHandler<'RENAME'> = (s, cmd) => {
     const moved: number[] = [];
     try {
       for (const m of source.messages) {
-        target.append(m.raw, { flags: m.flags, internalDate: m.internalDate });
+        target.append(m.raw, { flags: m.flags, internalDate: m.internalDate, moved: true });
         moved.push(m.uid);
       }
     } catch (e) {

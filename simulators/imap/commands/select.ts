@@ -2,10 +2,13 @@
  * SELECT and EXAMINE (RFC 3501 §6.3.1–2), CLOSE (§6.4.2) and UNSELECT
  * (RFC 3691). The SELECT responses follow Dovecot's order and wording:
  * FLAGS, PERMANENTFLAGS, EXISTS, RECENT, UNSEEN (first unseen, if any),
- * UIDVALIDITY, UIDNEXT, then `OK [READ-WRITE]` or `[READ-ONLY]`.
+ * UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ (RFC 7162 §3.1.2.1: "with every
+ * successful SELECT or EXAMINE"), then `OK [READ-WRITE]` or `[READ-ONLY]`.
+ * The `(CONDSTORE)` parameter enables CONDSTORE (RFC 7162 §3.1.8).
  */
 import type { ImapResponse } from '../codec/index.ts';
 import { SelectedMailbox } from '../selected-mailbox.ts';
+import { CONDSTORE, highestModSeqResponse } from './condstore.ts';
 import { no, ok, untaggedOk, type CommandHandler, type CommandResult } from './types.ts';
 
 /** The untagged responses that describe a freshly selected mailbox. */
@@ -20,6 +23,7 @@ export function selectResponses(view: SelectedMailbox): ImapResponse[] {
   out.push(
     untaggedOk({ code: 'UIDVALIDITY', value: view.mailbox.uidValidity }, 'UIDs valid'),
     untaggedOk({ code: 'UIDNEXT', value: view.mailbox.uidNext }, 'Predicted next UID'),
+    highestModSeqResponse(view.mailbox),
   );
   return out;
 }
@@ -43,6 +47,7 @@ export const select: CommandHandler<'SELECT' | 'EXAMINE'> = (s, cmd) => {
       : { status: 'OK', code: { code: 'READ-WRITE' }, text: 'Select completed.' },
     selected: view,
     next: 'selected',
+    ...(cmd.condstore === true ? { enable: [CONDSTORE] } : {}),
   };
 };
 

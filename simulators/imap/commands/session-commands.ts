@@ -3,7 +3,8 @@
  * CHECK (RFC 3501 §6.1.2, §6.4.1), LOGOUT (§6.1.3), STARTTLS (§6.2.1), ID
  * (RFC 2971), ENABLE (RFC 5161), NAMESPACE (RFC 2342), IDLE (RFC 2177).
  */
-import { list, nil, str } from '../codec/index.ts';
+import { atom, list, nil, str } from '../codec/index.ts';
+import { CONDSTORE, condstoreEnabling } from './condstore.ts';
 import { bad, no, ok, type CommandHandler } from './types.ts';
 
 /** NOOP: the pending updates are the point, and the machine adds them. */
@@ -37,11 +38,18 @@ export const id: CommandHandler<'ID'> = () =>
   ]);
 
 /**
- * ENABLE: `* ENABLED` lists what was enabled; nothing here is enableable
- * (no CONDSTORE, QRESYNC or UTF8=ACCEPT), so the list is empty (RFC 5161 §3.1).
+ * ENABLE: `* ENABLED` lists what this command enabled (RFC 5161 §3.1):
+ * CONDSTORE is the one enableable extension here; anything else, or one
+ * already enabled, is left out. Accepted in the selected state too, which
+ * RFC 5161 §3.1 allows servers ("don't have to check").
  */
-export const enable: CommandHandler<'ENABLE'> = () =>
-  ok('Enabled.', undefined, [{ kind: 'data', name: 'ENABLED', values: [] }]);
+export const enable: CommandHandler<'ENABLE'> = (s, cmd) => {
+  const fresh = cmd.capabilities.includes(CONDSTORE) && !s.enabled.has(CONDSTORE);
+  const result = ok('Enabled.', undefined, [
+    { kind: 'data', name: 'ENABLED', values: fresh ? [atom(CONDSTORE)] : [] },
+  ]);
+  return fresh ? condstoreEnabling(s)(result) : result;
+};
 
 /** NAMESPACE: one personal namespace with `/` as delimiter. */
 export const namespace: CommandHandler<'NAMESPACE'> = () =>

@@ -30,6 +30,11 @@ export interface ImapSessionState {
   readonly account: Account | undefined;
   /** Set exactly in the selected state. */
   readonly selected: SelectedMailbox | undefined;
+  /**
+   * Extensions the client has enabled for the rest of the connection
+   * (RFC 5161 ENABLE, or implicitly: RFC 7162 §3.1's CONDSTORE enabling commands).
+   */
+  readonly enabled: ReadonlySet<string>;
   /** Passed to a new {@link SelectedMailbox}, so IDLE hears of changes at once. */
   readonly onMailboxChange: () => void;
 }
@@ -58,6 +63,8 @@ export interface CommandResult {
   readonly selected?: SelectedMailbox | null;
   /** The SASL exchange AUTHENTICATE started. */
   readonly sasl?: SaslServerMechanism;
+  /** Extensions this command enabled (RFC 5161; RFC 7162 §3.1 CONDSTORE enabling commands). */
+  readonly enable?: readonly string[];
   /**
    * Hold back EXPUNGE responses at the end of this command (RFC 3501 §7.4.1:
    * not during FETCH, STORE, SEARCH; we defer for their UID forms too).
