@@ -223,6 +223,12 @@ const AUTHENTICATED_COMMANDS = {
   'cmd.APPEND': { actions: 'execute' },
   'cmd.NAMESPACE': { actions: 'execute' },
   'cmd.IDLE': { actions: 'execute' },
+  // RFC 4314 §7: the ACL commands are command-auth.
+  'cmd.GETACL': { actions: 'execute' },
+  'cmd.SETACL': { actions: 'execute' },
+  'cmd.DELETEACL': { actions: 'execute' },
+  'cmd.LISTRIGHTS': { actions: 'execute' },
+  'cmd.MYRIGHTS': { actions: 'execute' },
 } as const;
 
 /** IDLE inside `authenticated` or `selected` (RFC 2177). */

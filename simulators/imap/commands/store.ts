@@ -5,6 +5,7 @@
  * A read-only mailbox refuses (RFC 3501 §6.3.2).
  */
 import { atom, fetchResponse, list, num, type ImapResponse } from '../codec/index.ts';
+import { permissionDenied } from '../mailbox-access.ts';
 import { resolveSet } from './message-set.ts';
 import { no, ok, type CommandHandler } from './types.ts';
 
@@ -14,10 +15,18 @@ export const store: CommandHandler<'STORE'> = (s, cmd) => {
   const set = resolveSet(view, cmd.sequence, cmd.uid);
   if (!set.ok) return set.result;
   if (view.readOnly) return { ...no('Mailbox is read-only.'), deferExpunge: true };
-  const given = cmd.flags.filter((f) => f !== '\\Recent');
+  const named = cmd.flags.filter((f) => f !== '\\Recent');
+  // RFC 4314 §4: each flag needs its right (s for \Seen, t for \Deleted, w for the rest); flags
+  // without it are left alone, and only a STORE that may change none of its flags fails.
+  const given = named.filter((f) => view.mayChange(f));
+  const anyRight = ['\\Seen', '\\Deleted', '\\Flagged'].some((f) => view.mayChange(f));
+  if (named.length > 0 ? given.length === 0 : !anyRight) return { ...permissionDenied(), deferExpunge: true };
   const updated = set.messages.map(({ seq, message }) => {
     if (view.isExpunged(message.uid)) return { seq, message };
-    const flags = new Set(cmd.mode === 'replace' ? [] : message.flags);
+    // FLAGS (…) replaces only the flags the user may change; the others stay as they are.
+    const flags = new Set(
+      cmd.mode === 'replace' ? [...message.flags].filter((f) => !view.mayChange(f)) : message.flags,
+    );
     for (const f of given)
       if (cmd.mode === 'remove') flags.delete(f);
       else flags.add(f);
