@@ -44,7 +44,7 @@
  * the action, so a pure `transition()` of this machine is not free of
  * effects on the store it was given (POP3's machine defers its one write;
  * IMAP's answers depend on their writes: APPENDUID, COPYUID, EXPUNGE).
- * No CONDSTORE/QRESYNC, ESEARCH, UTF8=ACCEPT, COMPRESS, QUOTA or ACL.
+ * No CONDSTORE/QRESYNC, ESEARCH, UTF8=ACCEPT or QUOTA.
  */
 import { assign, emit, enqueueActions, setup } from 'xstate';
 import type { TlsInfo } from '../core/session.ts';
@@ -101,6 +101,8 @@ export type ImapServerEmitted =
   | { type: 'out.response'; response: ImapResponse }
   | { type: 'out.responses'; responses: readonly ImapResponse[] }
   | { type: 'out.startTls' }
+  /** Compress from the next octet on (RFC 4978), after the responses already emitted. */
+  | { type: 'out.startCompression' }
   | { type: 'out.close' }
   | { type: 'out.violation'; rule: string; message: string }
   | { type: 'out.loggedIn'; user: string }
@@ -175,6 +177,11 @@ function finish(context: Context, tag: string, result: CommandResult, enqueue: E
     );
   }
   if (responses.length > 0) enqueue.emit({ type: 'out.responses', responses });
+  // RFC 4978 §3: compression starts right after the CRLF of the tagged OK.
+  if (result.startCompression === true) {
+    enqueue.assign({ compression: 'DEFLATE' });
+    enqueue.emit({ type: 'out.startCompression' });
+  }
   if (result.violation !== undefined) enqueue.emit({ type: 'out.violation', ...result.violation });
   if (result.account !== undefined) enqueue.emit({ type: 'out.loggedIn', user: result.account.address });
   if (result.selected instanceof Object) {
@@ -229,6 +236,8 @@ const AUTHENTICATED_COMMANDS = {
   'cmd.DELETEACL': { actions: 'execute' },
   'cmd.LISTRIGHTS': { actions: 'execute' },
   'cmd.MYRIGHTS': { actions: 'execute' },
+  // RFC 4978 §3: COMPRESS is command-auth.
+  'cmd.COMPRESS': { actions: 'execute' },
 } as const;
 
 /** IDLE inside `authenticated` or `selected` (RFC 2177). */
@@ -354,6 +363,7 @@ export const imapServerMachine = setup({
     onMailboxChange: input.onMailboxChange ?? (() => {}),
     implicitTls: input.implicitTls === true,
     tls: undefined,
+    compression: undefined,
     account: undefined,
     selected: undefined,
     sasl: undefined,

@@ -5,6 +5,7 @@
  */
 import type { CommandName, ImapCommand } from '../codec/index.ts';
 import { deleteAcl, getAcl, listRights, myRights, setAcl } from './acl.ts';
+import { compress } from './compress.ts';
 import { append } from './append.ts';
 import { authenticate } from './authenticate.ts';
 import { capability } from './capability.ts';
@@ -71,6 +72,7 @@ export const COMMANDS: Table = {
   DELETEACL: deleteAcl,
   LISTRIGHTS: listRights,
   MYRIGHTS: myRights,
+  COMPRESS: compress,
 };
 
 /** Runs one command; a command the parser knows but the server does not implement is `BAD`. */
