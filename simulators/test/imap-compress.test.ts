@@ -95,6 +95,25 @@ describe('IMAP COMPRESS=DEFLATE over the simulated network (RFC 4978)', () => {
     expect(fetch.wireLength).toBeLessThan(fetch.bytes.length / 5);
   });
 
+  it('lets bob’s mail program compress its sync: the engine’s client on both layers', () => {
+    const world = new World(PRESETS.default);
+    deliverLargeMessage(world);
+    const results: unknown[] = [];
+    world.syncImap('bob@example.net', { compress: true }, (r) => results.push(r));
+    world.runUntilIdle({ until: world.now + 60_000 });
+    expect(results).toEqual([expect.objectContaining({ ok: true })]);
+    const cached = [...world.muas.get('bob@example.net')!.imapCache.get('INBOX')!.values()];
+    expect(bytesToLatin1(cached[0]!.bytes)).toContain('Line 799: the quarterly figures are attached.');
+    const imap = bytesEvents(world).filter((e) => bytesToLatin1(e.bytes).includes('COMPRESS DEFLATE'));
+    expect(imap.map((e) => e.direction)).toEqual(['c2s']);
+    const conn = imap[0]!.conn;
+    const later = bytesEvents(world).filter((e) => e.conn === conn && e.compressed !== undefined);
+    expect(later.map((e) => e.direction)).toEqual(expect.arrayContaining(['c2s', 's2c']));
+    const total = (key: 'plain' | 'wire') =>
+      later.reduce((n, e) => n + (key === 'plain' ? e.bytes.length : e.compressed!.length), 0);
+    expect(total('wire')).toBeLessThan(total('plain') / 4);
+  });
+
   it('compresses inside TLS after STARTTLS (RFC 4978: TLS first, then COMPRESS)', () => {
     const world = new World(PRESETS.default);
     deliverLargeMessage(world);
