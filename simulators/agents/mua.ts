@@ -68,6 +68,8 @@ export interface ImapSyncOptions {
   readonly mailbox?: string;
   /** Stay connected in IDLE and fetch new mail as it arrives (RFC 2177), until `stopImap()`. */
   readonly idle?: boolean;
+  /** Compress the connection after login when the server offers COMPRESS=DEFLATE (RFC 4978). */
+  readonly compress?: boolean;
 }
 
 /** The outcome of the first sync of a `syncImap` call. */
@@ -303,6 +305,7 @@ export class Mua {
                   tls: port === 993 ? 'none' : 'required',
                   implicitTls: port === 993,
                   ...DEFAULT_IMAP_CLIENT_TIMING,
+                  ...(options.compress === true ? { compress: true } : {}),
                 },
               },
               this.env.scheduler,

@@ -13,6 +13,12 @@ export type SessionOutput<AppEvent = never> =
   | { readonly kind: 'transmit'; readonly bytes: Uint8Array }
   /** Begin TLS on this connection in the session's role, after the bytes already transmitted (RFC 3207). */
   | { readonly kind: 'startTls' }
+  /**
+   * From now on, compress what is transmitted and decompress what is
+   * received, as raw DEFLATE streams (RFC 4978 COMPRESS=DEFLATE): the bytes
+   * already transmitted go out as they are.
+   */
+  | { readonly kind: 'startCompression' }
   /** Close the connection once everything transmitted so far has been sent. */
   | { readonly kind: 'close' }
   /** The session's state machine moved: `state` is the dotted state value, `event` the cause. */

@@ -32,6 +32,8 @@ export interface ImapClientConfig {
   readonly replyTimeoutMs: number;
   /** RFC 2177 §3: re-issue IDLE at least every 29 minutes (the server's autologout is 30). */
   readonly idleRefreshMs: number;
+  /** RFC 4978: after login, turn on COMPRESS=DEFLATE when the server offers it. Default off. */
+  readonly compress?: boolean;
 }
 
 /** One mailbox of a LIST answer (RFC 3501 §7.2.2), its name decoded from modified UTF-7. */
@@ -139,6 +141,8 @@ export type ImapClientEmitted =
   /** A line that is no command: a SASL response, or IDLE's DONE. */
   | { type: 'out.line'; text: string }
   | { type: 'out.startTls' }
+  /** RFC 4978: compress both directions from the next octet on. */
+  | { type: 'out.startCompression' }
   | { type: 'out.close' }
   | { type: 'out.violation'; rule: string; message: string }
   | { type: 'out.event'; event: ImapClientAppEvent };
@@ -201,6 +205,7 @@ export const tagOf = (n: number): string => `A${String(n).padStart(3, '0')}`;
 export type Step =
   | 'CAPABILITY'
   | 'STARTTLS'
+  | 'COMPRESS'
   | 'AUTHENTICATE'
   | 'AUTHENTICATE-IR'
   | 'LOGIN'
@@ -233,6 +238,8 @@ export function commandFor(step: Step, { config, current: op, capabilities }: St
     case 'LOGOUT':
     case 'IDLE':
       return { name: step };
+    case 'COMPRESS':
+      return { name: 'COMPRESS', mechanism: 'DEFLATE' };
     case 'AUTHENTICATE':
       return { name: 'AUTHENTICATE', mechanism: 'PLAIN' };
     case 'AUTHENTICATE-IR':

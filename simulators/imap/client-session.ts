@@ -188,6 +188,9 @@ export class ImapClientSession extends MachineSession<
         this.output({ kind: 'startTls' });
         break;
       }
+      case 'out.startCompression':
+        this.output({ kind: 'startCompression' });
+        break;
       case 'out.close':
         this.closeOnce();
         break;

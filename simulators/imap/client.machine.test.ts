@@ -111,6 +111,27 @@ describe('imapClientMachine (pure steps)', () => {
     expect(run([greeting('IMAP4rev1')], { tls: 'none' }).sent).toEqual(['A001 LOGIN']);
   });
 
+  it('turns on COMPRESS=DEFLATE after login when configured and offered, and goes on without after NO (RFC 4978 §3)', () => {
+    const login = [greeting('IMAP4rev1 AUTH=PLAIN SASL-IR'), ok('A001', 'IMAP4rev1 IDLE COMPRESS=DEFLATE')];
+    const on = run([...login, ok('A002')], { tls: 'none', compress: true });
+    expect(on.sent).toEqual(['A001 AUTHENTICATE', 'A002 COMPRESS']);
+    expect(on.emitted.filter((e) => e.type === 'out.startCompression')).toHaveLength(1);
+    expect(on.snapshot.value).toEqual({ ready: 'waiting' });
+    const refused = run(
+      [
+        ...login,
+        { type: 'reply.refused', response: { kind: 'tagged', tag: 'A002', status: 'NO', text: 'no' } },
+      ],
+      { tls: 'none', compress: true },
+    );
+    expect(refused.emitted.some((e) => e.type === 'out.startCompression')).toBe(false);
+    expect(refused.snapshot.value).toEqual({ ready: 'waiting' });
+    // Not configured, or not offered: no COMPRESS at all.
+    expect(run(login, { tls: 'none' }).sent).toEqual(['A001 AUTHENTICATE']);
+    const notOffered = [greeting('IMAP4rev1 AUTH=PLAIN SASL-IR'), ok('A001', 'IMAP4rev1 IDLE')];
+    expect(run(notOffered, { tls: 'none', compress: true }).sent).toEqual(['A001 AUTHENTICATE']);
+  });
+
   it('never sends credentials in the clear against LOGINDISABLED, nor without TLS when required', () => {
     const disabled = run([greeting('IMAP4rev1 LOGINDISABLED')], { tls: 'none' });
     expect(disabled.sent).toEqual(['A001 LOGOUT']);
@@ -238,6 +259,7 @@ describe('reachability (xstate/graph getShortestPaths)', () => {
       { type: 'reply.status', status: 'OK', text: 'no capabilities' },
       ok('A'),
       ok('A', 'IMAP4rev1 IDLE MOVE'),
+      ok('A', 'IMAP4rev1 IDLE MOVE COMPRESS=DEFLATE'),
       { type: 'reply.refused', response: { kind: 'tagged', tag: 'A', status: 'NO', text: 'no' } },
       { type: 'reply.continue', text: '' },
       { type: 'tls.established', info: TEST_TLS },
@@ -247,7 +269,7 @@ describe('reachability (xstate/graph getShortestPaths)', () => {
       { type: 'xstate.after.idleRefresh.imapClient.idling.listening' } as unknown as ImapClientEvent,
     ];
     const paths = getShortestPaths(imapClientMachine, {
-      input: input(),
+      input: input({ compress: true }),
       // Bound the queue so the state space is finite.
       events: (s: AnyMachineSnapshot) => [...replies, ...(s.context.queue.length === 0 ? requests : [])],
       serializeState: (s) =>

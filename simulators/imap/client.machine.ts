@@ -18,7 +18,9 @@
  * (`startingTls`, `tlsHandshake`; capabilities learnt before TLS are void,
  * RFC 3501 §6.2.1) → `authenticating`: AUTHENTICATE PLAIN, with its initial
  * response when SASL-IR is offered; LOGIN otherwise, unless LOGINDISABLED
- * (RFC 3501 §6.2.3) → `ready` (authenticated). The owner's *operations*
+ * (RFC 3501 §6.2.3) → `compressing` when configured and COMPRESS=DEFLATE
+ * is offered (RFC 4978: the layer starts after the OK; refused, the session
+ * goes on uncompressed) → `ready` (authenticated). The owner's *operations*
  * (list, select, fetchNew, setFlags, move, expunge, search, idle, logout)
  * wait in `queue`; a `waiting` decision takes the head as `current` and
  * enters the state named for the command it awaits. `selecting` builds the
@@ -164,6 +166,7 @@ export const imapClientMachine = setup({
     tlsMissing: ({ context }) =>
       !context.config.implicitTls && context.tls === undefined && context.config.tls === 'required',
     tlsRequired: ({ context }) => context.config.tls === 'required',
+    shouldCompress: ({ context }) => context.config.compress === true && has(context, 'COMPRESS=DEFLATE'),
     plainOffered: ({ context }) => has(context, 'AUTH=PLAIN'),
     saslIrOffered: ({ context }) => has(context, 'SASL-IR'),
     loginDisabled: ({ context }) => has(context, 'LOGINDISABLED'),
@@ -196,6 +199,7 @@ export const imapClientMachine = setup({
     cancelSasl: emit({ type: 'out.line' as const, text: '*' }),
     sendDone: emit({ type: 'out.line' as const, text: 'DONE' }),
     startTls: emit({ type: 'out.startTls' as const }),
+    startCompression: emit({ type: 'out.startCompression' as const }),
     close: emit({ type: 'out.close' as const }),
     rememberTls: assign({
       tls: ({ event }) => (event.type === 'tls.established' ? event.info : undefined),
@@ -493,7 +497,7 @@ export const imapClientMachine = setup({
       initial: 'awaitingResult',
       after: onTimeout,
       on: {
-        'reply.ok': { target: 'ready', actions: ['forgetCapabilities', 'rememberCapabilities'] },
+        'reply.ok': { target: 'loggedIn', actions: ['forgetCapabilities', 'rememberCapabilities'] },
         'reply.refused': abandonOn('authentication failed'),
       },
       states: {
@@ -505,6 +509,19 @@ export const imapClientMachine = setup({
         awaitingResult: {
           on: { 'reply.continue': { actions: 'cancelSasl' } },
         },
+      },
+    },
+    /** A decision: compress the connection first, if configured and offered. */
+    loggedIn: {
+      always: [{ guard: 'shouldCompress', target: 'compressing' }, { target: 'ready' }],
+    },
+    compressing: {
+      entry: { type: 'send', params: 'COMPRESS' },
+      after: onTimeout,
+      on: {
+        'reply.ok': { target: 'ready', actions: 'startCompression' },
+        // RFC 4978 §3: after NO or BAD the client MUST NOT compress; the session goes on without.
+        'reply.refused': { target: 'ready' },
       },
     },
     /** Authenticated, no mailbox selected. */

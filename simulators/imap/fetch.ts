@@ -181,7 +181,8 @@ export function fetchMessage(
 ): ImapResponse {
   const plan = planOf(attributes, byUid);
   let current = message;
-  const markSeen = plan.setsSeen && !view.readOnly && !message.flags.has('\\Seen');
+  // RFC 4314 §4: without the s right, FETCH MUST NOT set \Seen.
+  const markSeen = plan.setsSeen && view.mayChange('\\Seen') && !message.flags.has('\\Seen');
   if (markSeen && !view.isExpunged(message.uid)) {
     current = view.write(() => view.mailbox.setFlags(message.uid, [...message.flags, '\\Seen'])) ?? message;
   }

@@ -34,9 +34,16 @@ export function listMatcher(reference: string, pattern: string): (name: string) 
   return (name) => exact.test(name) || ((name === 'INBOX' || name.startsWith('INBOX/')) && inbox.test(name));
 }
 
+/** A mailbox as LIST sees it: the name the user knows it by, and its special use if it is the user's own. */
+export interface ListedMailbox {
+  readonly name: string;
+  readonly specialUse?: string | undefined;
+}
+
 /** Every name in the hierarchy: the mailboxes and their missing parents, INBOX first, then sorted. */
-export function hierarchy(account: Account): ListEntry[] {
-  const names = new Set(account.mailboxes.map((m) => m.name));
+export function hierarchy(mailboxes: readonly ListedMailbox[]): ListEntry[] {
+  const byName = new Map(mailboxes.map((m) => [m.name, m]));
+  const names = new Set(byName.keys());
   const all = new Set(names);
   for (const name of names) {
     const parts = name.split(DELIMITER);
@@ -47,7 +54,7 @@ export function hierarchy(account: Account): ListEntry[] {
   );
   return sorted.map((name) => {
     const children = [...all].some((n) => n.startsWith(name + DELIMITER));
-    const box = account.mailbox(name);
+    const box = byName.get(name);
     const attributes: string[] = [];
     // RFC 3501 §7.2.2: a name that exists only as a parent cannot be selected.
     if (!box) attributes.push('\\Noselect');

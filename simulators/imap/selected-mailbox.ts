@@ -26,7 +26,9 @@
  * mod-sequence data in all subsequent untagged FETCH responses"), so a
  * client's cache always learns the new mod-sequence.
  */
+import { STANDARD_RIGHTS, type Right } from '../store/acl.ts';
 import type { Mailbox, MailboxChange, StoredMessage } from '../store/mail-store.ts';
+import { mayChangeFlag } from './mailbox-access.ts';
 import {
   atom,
   expandSequenceSet,
@@ -67,6 +69,11 @@ export class SelectedMailbox {
     readonly readOnly: boolean,
     /** Called after a change arrives from the store, so an idling session can push it. */
     readonly notify: () => void = () => {},
+    /**
+     * The user's rights, taken at SELECT (RFC 4314 §5.1.1: a server MAY
+     * cache them until the mailbox is selected again).
+     */
+    readonly rights: ReadonlySet<Right> = new Set(STANDARD_RIGHTS),
   ) {
     this.#messages = [...mailbox.messages];
     // RFC 3501 §2.3.2: a read-write SELECT takes \Recent; EXAMINE only looks.
@@ -180,9 +187,19 @@ export class SelectedMailbox {
     return fresh ? this.flagResponses() : [];
   }
 
-  /** `* FLAGS (…)` and `* OK [PERMANENTFLAGS (…)]`, as SELECT sends them (Dovecot's wording). */
+  /** Whether this session may set or clear `flag` (RFC 4314 §4: s for \Seen, t for \Deleted, w for the rest). */
+  mayChange(flag: string): boolean {
+    return !this.readOnly && mayChangeFlag(this.rights, flag);
+  }
+
+  /**
+   * `* FLAGS (…)` and `* OK [PERMANENTFLAGS (…)]`, as SELECT sends them
+   * (Dovecot's wording); PERMANENTFLAGS lists only the flags the user's
+   * rights let them change (RFC 4314 §5.1.1).
+   */
   flagResponses(): ImapResponse[] {
     const flags = [...SYSTEM_FLAG_ORDER, ...[...this.#keywords].sort()];
+    const permanent = [...flags, '\\*'].filter((f) => this.mayChange(f));
     return [
       { kind: 'data', name: 'FLAGS', values: [list(...flags.map(atom))] },
       this.readOnly
@@ -195,7 +212,7 @@ export class SelectedMailbox {
         : {
             kind: 'status',
             status: 'OK',
-            code: { code: 'PERMANENTFLAGS', flags: [...flags, '\\*'] },
+            code: { code: 'PERMANENTFLAGS', flags: permanent },
             text: 'Flags permitted.',
           },
     ];

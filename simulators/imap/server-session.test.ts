@@ -10,7 +10,7 @@ import { serverHarness, TEST_TLS, type HarnessOptions } from './test-fixtures.ts
 
 const server = (options: HarnessOptions = {}) => serverHarness(new Scheduler(), options);
 const PRE_AUTH = 'IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE';
-const POST_AUTH = `${PRE_AUTH} NAMESPACE CONDSTORE ESEARCH QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS`;
+const POST_AUTH = `${PRE_AUTH} NAMESPACE CONDSTORE ESEARCH QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS ACL RIGHTS=texk COMPRESS=DEFLATE`;
 
 describe('ImapServerSession: connection and authentication', () => {
   it('greets with its capabilities (RFC 3501 §7.1.1) and answers CAPABILITY (§6.1.1)', () => {
@@ -149,7 +149,7 @@ describe('ImapServerSession: connection and authentication', () => {
     // RFC 5161 §3.1: ENABLED names only what this command enabled.
     expect(s.say('a5 ENABLE CONDSTORE\r\n')).toEqual(['* ENABLED', 'a5 OK Enabled.']);
     expect(s.say('a5 NAMESPACE\r\n')).toEqual([
-      '* NAMESPACE (("" "/")) NIL NIL',
+      '* NAMESPACE (("" "/")) (("Other Users/" "/")) NIL',
       'a5 OK Namespace completed.',
     ]);
   });

@@ -94,6 +94,13 @@ export class ImapServerSession extends MachineSession<
         this.#reader = new CommandReader(this.#limits);
         this.output({ kind: 'startTls' });
         break;
+      case 'out.startCompression':
+        // RFC 4978 §3: the client waits for the OK; anything it pipelined was not compressed.
+        if (this.#reader.buffered > 0 || this.#reader.inCommand)
+          this.violation('RFC 4978 §3', 'commands pipelined after COMPRESS were discarded');
+        this.#reader = new CommandReader(this.#limits);
+        this.output({ kind: 'startCompression' });
+        break;
       case 'out.close':
         this.closeOnce();
         break;

@@ -50,7 +50,7 @@
  * RFC 7162 §3.1) are data in `enabled`, not states: they change how
  * responses are written (FETCH carries MODSEQ), not which commands are
  * accepted. The set only grows, for the life of the connection.
- * No QRESYNC, UTF8=ACCEPT, COMPRESS or ACL.
+ * No QRESYNC or UTF8=ACCEPT.
  */
 import { assign, emit, enqueueActions, setup } from 'xstate';
 import type { TlsInfo } from '../core/session.ts';
@@ -108,6 +108,8 @@ export type ImapServerEmitted =
   | { type: 'out.response'; response: ImapResponse }
   | { type: 'out.responses'; responses: readonly ImapResponse[] }
   | { type: 'out.startTls' }
+  /** Compress from the next octet on (RFC 4978), after the responses already emitted. */
+  | { type: 'out.startCompression' }
   | { type: 'out.close' }
   | { type: 'out.violation'; rule: string; message: string }
   | { type: 'out.loggedIn'; user: string }
@@ -185,6 +187,11 @@ function finish(context: Context, tag: string, result: CommandResult, enqueue: E
     );
   }
   if (responses.length > 0) enqueue.emit({ type: 'out.responses', responses });
+  // RFC 4978 §3: compression starts right after the CRLF of the tagged OK.
+  if (result.startCompression === true) {
+    enqueue.assign({ compression: 'DEFLATE' });
+    enqueue.emit({ type: 'out.startCompression' });
+  }
   if (result.violation !== undefined) enqueue.emit({ type: 'out.violation', ...result.violation });
   if (result.account !== undefined) enqueue.emit({ type: 'out.loggedIn', user: result.account.address });
   if (result.selected instanceof Object) {
@@ -236,6 +243,14 @@ const AUTHENTICATED_COMMANDS = {
   'cmd.APPEND': { actions: 'execute' },
   'cmd.NAMESPACE': { actions: 'execute' },
   'cmd.IDLE': { actions: 'execute' },
+  // RFC 4314 §7: the ACL commands are command-auth.
+  'cmd.GETACL': { actions: 'execute' },
+  'cmd.SETACL': { actions: 'execute' },
+  'cmd.DELETEACL': { actions: 'execute' },
+  'cmd.LISTRIGHTS': { actions: 'execute' },
+  'cmd.MYRIGHTS': { actions: 'execute' },
+  // RFC 4978 §3: COMPRESS is command-auth.
+  'cmd.COMPRESS': { actions: 'execute' },
 } as const;
 
 /** IDLE inside `authenticated` or `selected` (RFC 2177). */
@@ -361,6 +376,7 @@ export const imapServerMachine = setup({
     onMailboxChange: input.onMailboxChange ?? (() => {}),
     implicitTls: input.implicitTls === true,
     tls: undefined,
+    compression: undefined,
     account: undefined,
     selected: undefined,
     enabled: new Set<string>(),

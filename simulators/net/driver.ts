@@ -71,6 +71,9 @@ export class Driver {
             case 'startTls':
               socket.startTls();
               break;
+            case 'startCompression':
+              socket.startCompression();
+              break;
             case 'close':
               socket.end();
               break;

@@ -18,6 +18,11 @@
  * that reaches a server which has not started TLS arrives as what it is:
  * binary garbage in the protocol stream.
  *
+ * COMPRESS (RFC 4978): once a side asks, what it writes is deflated
+ * (deflate-layer.ts) and what it receives inflated; the trace keeps the
+ * plain text and adds the compressed octets, and `wireLength` counts those.
+ * Compression sits inside TLS when both are on (RFC 4978: TLS first, then COMPRESS).
+ *
  * SIMPLIFICATION: no bandwidth, windows or segment loss; a link that goes down
  * holds its traffic and releases it in order when it comes back (TCP's
  * retransmission, minus the timers); a host that goes down resets all its
@@ -31,6 +36,7 @@ import type { TlsInfo } from '../core/session.ts';
 import type { Direction, Endpoint } from '../trace/events.ts';
 import type { Trace } from '../trace/trace.ts';
 import type { Scheduler } from './scheduler.ts';
+import { DeflateCompressor, DeflateDecompressor } from './deflate-layer.ts';
 
 /** How long a client waits for an unanswered SYN before giving up (Postfix smtp_connect_timeout = 30s). */
 export const CONNECT_TIMEOUT_MS = 30_000;
@@ -95,6 +101,8 @@ export class Socket {
   /** @internal */ finReceived = false;
   /** @internal */ pendingWrites: Uint8Array[] = [];
   /** @internal */ tlsInfo: TlsInfo | undefined;
+  /** @internal COMPRESS=DEFLATE, both directions, once started. */
+  compression: { readonly out: DeflateCompressor; readonly in: DeflateDecompressor } | undefined;
 
   /** @internal */
   constructor(
@@ -138,6 +146,10 @@ export class Socket {
   /** Begins TLS in this socket's role. */
   startTls(): void {
     this.conn.network.startTls(this);
+  }
+  /** Compresses what this side writes and decompresses what it reads from now on (RFC 4978). */
+  startCompression(): void {
+    this.compression ??= { out: new DeflateCompressor(), in: new DeflateDecompressor() };
   }
 }
 
@@ -425,7 +437,9 @@ export class Network {
     const conn = socket.conn;
     const direction: Direction = socket.role === 'client' ? 'c2s' : 's2c';
     const encrypted = socket.tls === 'established';
-    const records = Math.ceil(bytes.length / TLS_MAX_RECORD);
+    // Compressed at write time, so the stream's order is the order of writes.
+    const wire = socket.compression ? socket.compression.out.compress(bytes) : bytes;
+    const records = Math.ceil(wire.length / TLS_MAX_RECORD);
     this.trace.append({
       type: 'bytes',
       conn: conn.id,
@@ -433,7 +447,8 @@ export class Network {
       from: socket.local.host,
       bytes,
       encrypted,
-      wireLength: bytes.length + (encrypted ? records * TLS_RECORD_OVERHEAD : 0),
+      ...(socket.compression ? { compressed: wire } : {}),
+      wireLength: wire.length + (encrypted ? records * TLS_RECORD_OVERHEAD : 0),
     });
     this.#deliver(socket, () => {
       const peer = peerOf(socket);
@@ -442,7 +457,14 @@ export class Network {
         this.reset(peer, 'TLS handshake failed: expected a ClientHello');
         return;
       }
-      peer?.handlers.data?.(bytes);
+      if (peer?.compression === undefined) {
+        peer?.handlers.data?.(wire);
+        return;
+      }
+      const plain = peer.compression.in.decompress(wire);
+      // A real endpoint's zlib fails the same way and the connection is dropped.
+      if (!plain.ok) this.reset(peer, `COMPRESS: ${plain.message}`);
+      else if (plain.bytes.length > 0) peer.handlers.data?.(plain.bytes);
     });
   }
 

@@ -17,6 +17,8 @@
  * counted, so moving never fails for quota.
  */
 
+import { MailboxAcl, type Right } from './acl.ts';
+
 /** System flags (RFC 3501 §2.3.2); keywords are any other atom. */
 export const SYSTEM_FLAGS = ['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'] as const;
 
@@ -81,6 +83,8 @@ export class Mailbox {
   readonly #listeners = new Set<(change: MailboxChange) => void>();
   /** UIDs no session has been told about yet: the next to select or be notified takes their \Recent. */
   readonly #unclaimedRecent = new Set<number>();
+  /** Who may do what with this mailbox (RFC 4314); the owner is {@link account}. */
+  readonly acl = new MailboxAcl();
 
   constructor(
     readonly account: Account,
@@ -100,6 +104,11 @@ export class Mailbox {
     const uids = [...this.#unclaimedRecent].sort((a, b) => a - b);
     this.#unclaimedRecent.clear();
     return uids;
+  }
+
+  /** The rights `user` (an address) has on this mailbox (RFC 4314 §2). */
+  rightsOf(user: string): ReadonlySet<Right> {
+    return this.acl.rightsOf(user, this.account.address);
   }
 
   /** The UIDs that are recent and unclaimed, ascending, without claiming them (IMAP EXAMINE). */

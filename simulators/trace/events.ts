@@ -67,7 +67,12 @@ export type TraceEventBody =
       readonly bytes: Uint8Array;
       /** True once TLS protects the connection: an eavesdropper sees only `wireLength`. */
       readonly encrypted: boolean;
-      /** Octets on the wire, with TLS record overhead when encrypted. */
+      /**
+       * The DEFLATE octets that carried `bytes` once COMPRESS=DEFLATE is on
+       * (RFC 4978): what goes on the wire (inside TLS when encrypted).
+       */
+      readonly compressed?: Uint8Array;
+      /** Octets on the wire: the compressed size when compressed, plus TLS record overhead when encrypted. */
       readonly wireLength: number;
     }
   | { readonly type: 'tls.start'; readonly conn: ConnId; readonly by: 'client' | 'server' }

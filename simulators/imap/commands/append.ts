@@ -6,19 +6,22 @@
  * §4.3.1), checked for all the messages together before any is stored.
  */
 import { StoreFullError } from '../../store/mail-store.ts';
+import { openMailbox, permittedFlags } from '../mailbox-access.ts';
 import { no, ok, type CommandHandler } from './types.ts';
 
 const overQuota = no('Quota exceeded (mailbox for user is full)', { code: 'OVERQUOTA' });
 
 export const append: CommandHandler<'APPEND'> = (s, cmd) => {
-  const box = s.account?.mailbox(cmd.mailbox);
-  if (box === undefined) return no(`Mailbox doesn't exist: ${cmd.mailbox}`, { code: 'TRYCREATE' });
+  // RFC 4314 §4: APPEND needs i; each flag is kept only with its right (s, t or w), without failing.
+  const access = openMailbox(s, cmd.mailbox, ['i'], 'TRYCREATE');
+  if (!access.ok) return access.result;
+  const { box, rights } = access;
   const octets = cmd.messages.reduce((n, m) => n + m.message.length, 0);
   if (box.account.quotaExceededBy(octets, cmd.messages.length) !== undefined) return overQuota;
   const uids: number[] = [];
   try {
     for (const m of cmd.messages) {
-      const flags = (m.flags ?? []).filter((f) => f !== '\\Recent');
+      const flags = permittedFlags(rights, m.flags ?? []).filter((f) => f !== '\\Recent');
       uids.push(box.append(m.message, { flags, internalDate: m.date?.epochMs ?? s.now() }).uid);
     }
   } catch (e) {

@@ -29,6 +29,11 @@ const AFTER_LOGIN = [
   'LIST-STATUS',
 ];
 
+/** RFC 4314 §5.1.1: ACL, and RIGHTS= naming the rights beyond RFC 2086's (it MUST include t, e, x and k). */
+const ACL_CAPABILITIES = ['ACL', 'RIGHTS=texk'];
+/** RFC 4978 §3: COMPRESS is a command of the authenticated state, so it is offered after login. */
+const COMPRESS_CAPABILITIES = ['COMPRESS=DEFLATE'];
+
 /** Whether LOGIN, PLAIN and LOGIN are refused now (RFC 3501 §6.2.3 LOGINDISABLED). */
 export function plaintextRefused(s: Pick<ImapSessionState, 'config' | 'tls'>): boolean {
   return !s.config.allowPlaintextLogin && s.tls === undefined;
@@ -36,7 +41,14 @@ export function plaintextRefused(s: Pick<ImapSessionState, 'config' | 'tls'>): b
 
 /** The capability list for the session's state. */
 export function capabilities(s: Pick<ImapSessionState, 'config' | 'tls' | 'account'>): string[] {
-  if (s.account !== undefined) return [...COMMON, ...AFTER_LOGIN, ...(isQuotaAdmin(s) ? ['QUOTASET'] : [])];
+  if (s.account !== undefined)
+    return [
+      ...COMMON,
+      ...AFTER_LOGIN,
+      ...ACL_CAPABILITIES,
+      ...COMPRESS_CAPABILITIES,
+      ...(isQuotaAdmin(s) ? ['QUOTASET'] : []),
+    ];
   const out = [...COMMON];
   if (s.config.offerStartTls && s.tls === undefined) out.push('STARTTLS');
   if (plaintextRefused(s)) out.push('LOGINDISABLED', 'AUTH=CRAM-MD5');

@@ -11,6 +11,7 @@
  */
 import { StoreFullError } from '../../store/mail-store.ts';
 import type { ResponseCode } from '../codec/index.ts';
+import { openMailbox, permissionDenied, permittedFlags } from '../mailbox-access.ts';
 import { resolveSet } from './message-set.ts';
 import { no, ok, untaggedOk, type CommandHandler } from './types.ts';
 
@@ -19,10 +20,14 @@ export const copy: CommandHandler<'COPY' | 'MOVE'> = (s, cmd) => {
   if (view === undefined) return no('No mailbox selected.');
   const set = resolveSet(view, cmd.sequence, cmd.uid);
   if (!set.ok) return set.result;
-  const target = s.account?.mailbox(cmd.mailbox);
-  if (target === undefined) return no(`Mailbox doesn't exist: ${cmd.mailbox}`, { code: 'TRYCREATE' });
+  // RFC 4314 §4: the target needs i; flags travel only with their right there (s, t or w).
+  const access = openMailbox(s, cmd.mailbox, ['i'], 'TRYCREATE');
+  if (!access.ok) return access.result;
+  const { box: target, rights } = access;
   const move = cmd.name === 'MOVE';
   if (move && view.readOnly) return no('Mailbox is read-only.');
+  // MOVE does what COPY, STORE \Deleted and EXPUNGE would (RFC 6851): the source needs t and e.
+  if (move && !(view.rights.has('t') && view.rights.has('e'))) return permissionDenied();
   const sources = set.messages.filter((m) => !view.isExpunged(m.message.uid)).map((m) => m.message);
   const octets = sources.reduce((n, m) => n + m.raw.length, 0);
   if (!move && sources.length > 0 && target.account.quotaExceededBy(octets, sources.length) !== undefined)
@@ -30,7 +35,13 @@ export const copy: CommandHandler<'COPY' | 'MOVE'> = (s, cmd) => {
   const copies: number[] = [];
   try {
     for (const m of sources)
-      copies.push(target.append(m.raw, { flags: m.flags, internalDate: m.internalDate, moved: move }).uid);
+      copies.push(
+        target.append(m.raw, {
+          flags: permittedFlags(rights, m.flags),
+          internalDate: m.internalDate,
+          moved: move,
+        }).uid,
+      );
   } catch (e) {
     if (!(e instanceof StoreFullError)) throw e;
     target.expunge(copies);

@@ -4,6 +4,7 @@
  * responses come from the store change, flushed by the machine before the
  * tagged OK, highest sequence number first.
  */
+import { permissionDenied } from '../mailbox-access.ts';
 import { resolveSet } from './message-set.ts';
 import { no, ok, type CommandHandler } from './types.ts';
 
@@ -11,6 +12,8 @@ export const expunge: CommandHandler<'EXPUNGE'> = (s, cmd) => {
   const view = s.selected;
   if (view === undefined) return no('No mailbox selected.');
   if (view.readOnly) return no('Mailbox is read-only.');
+  // RFC 4314 §4: EXPUNGE needs e.
+  if (!view.rights.has('e')) return permissionDenied();
   let candidates = view.messages;
   if (cmd.uid) {
     const set = resolveSet(view, cmd.sequence, true);

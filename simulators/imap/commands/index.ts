@@ -4,6 +4,8 @@
  * commands a state accepts is the machine's business, not the table's.
  */
 import type { CommandName, ImapCommand } from '../codec/index.ts';
+import { deleteAcl, getAcl, listRights, myRights, setAcl } from './acl.ts';
+import { compress } from './compress.ts';
 import { append } from './append.ts';
 import { authenticate } from './authenticate.ts';
 import { capability } from './capability.ts';
@@ -69,6 +71,12 @@ export const COMMANDS: Table = {
   COPY: (s, c) => copy(s, c),
   MOVE: (s, c) => copy(s, c),
   IDLE: idle,
+  GETACL: getAcl,
+  SETACL: setAcl,
+  DELETEACL: deleteAcl,
+  LISTRIGHTS: listRights,
+  MYRIGHTS: myRights,
+  COMPRESS: compress,
 };
 
 /** Runs one command; a command the parser knows but the server does not implement is `BAD`. */

@@ -7,11 +7,22 @@
  * use always, `\Noselect` for names that exist only as parents,
  * `\Subscribed` with `RETURN (SUBSCRIBED)` or `(SUBSCRIBED)` selection,
  * `\NonExistent` for a subscribed name whose mailbox is gone.
+ *
+ * Only mailboxes the user holds `l` on are listed, never with a NO
+ * (RFC 4314 §4); other users' shared mailboxes appear under `Other Users/`
+ * (mailbox-access.ts), and LIST-STATUS reports only those the user may read.
  */
 import { astr, atom, encodeMutf7, list, str, type ImapResponse } from '../codec/index.ts';
+import type { Mailbox } from '../../store/mail-store.ts';
+import { listableMailboxes, rightsOn, type Viewer } from '../mailbox-access.ts';
 import { DELIMITER, hierarchy, listMatcher, type ListEntry } from '../mailbox-list.ts';
 import { statusResponse } from './status.ts';
 import { ok, type CommandHandler } from './types.ts';
+
+/** The mailboxes the user may list, by the names they know them by. */
+function listable(viewer: Viewer): Map<string, Mailbox> {
+  return new Map(listableMailboxes(viewer).map(({ name, box }) => [name, box]));
+}
 
 function listLine(
   name: 'LIST' | 'LSUB',
@@ -35,25 +46,33 @@ export const listCommand: CommandHandler<'LIST'> = (s, cmd) => {
   const matchers = cmd.patterns.map((p) => listMatcher(cmd.reference, p));
   const returnSubscribed = select.has('SUBSCRIBED') || returns.some((r) => r.option === 'SUBSCRIBED');
   const statusItems = returns.find((r) => r.option === 'STATUS');
-  let entries: ListEntry[] = hierarchy(account);
+  const boxes = listable(s);
+  let entries: ListEntry[] = hierarchy(
+    [...boxes].map(([name, box]) => ({
+      name,
+      specialUse: box.account === account ? box.specialUse : undefined,
+    })),
+  );
   if (select.has('SUBSCRIBED')) {
     // RFC 5258 §3.1: only subscribed names, including ones whose mailbox is gone.
     const gone = [...account.subscriptions]
-      .filter((n) => account.mailbox(n) === undefined)
+      .filter((n) => !boxes.has(n))
       .map((name) => ({ name, exists: false, attributes: ['\\NonExistent'] }));
     entries = [...entries.filter((e) => account.subscriptions.has(e.name)), ...gone];
   }
   if (select.has('SPECIAL-USE'))
-    entries = entries.filter((e) => account.mailbox(e.name)?.specialUse !== undefined);
+    entries = entries.filter(
+      (e) => boxes.get(e.name)?.specialUse !== undefined && boxes.get(e.name)?.account === account,
+    );
   const out: ImapResponse[] = [];
   for (const entry of entries) {
     if (!matchers.some((m) => m(entry.name))) continue;
     const attributes = [...entry.attributes];
     if (returnSubscribed && account.subscriptions.has(entry.name)) attributes.push('\\Subscribed');
     out.push(listLine('LIST', { name: entry.name, attributes }));
-    const box = account.mailbox(entry.name);
-    if (statusItems?.option === 'STATUS' && box !== undefined)
-      out.push(statusResponse(box, statusItems.items));
+    const box = boxes.get(entry.name);
+    if (statusItems?.option === 'STATUS' && box !== undefined && rightsOn(s, box).has('r'))
+      out.push(statusResponse(box, statusItems.items, entry.name));
   }
   return ok('List completed.', undefined, out);
 };
@@ -62,6 +81,7 @@ export const lsub: CommandHandler<'LSUB'> = (s, cmd) => {
   const account = s.account;
   if (account === undefined) return ok('Lsub completed.');
   const match = listMatcher(cmd.reference, cmd.pattern);
+  const boxes = listable(s);
   const subscribed = [...account.subscriptions];
   // RFC 3501 §6.3.9: with "foo/bar" subscribed and "foo" not, a "%" that stops at "foo"
   // returns foo, flagged \Noselect — so unsubscribed parents are candidates too.
@@ -80,7 +100,7 @@ export const lsub: CommandHandler<'LSUB'> = (s, cmd) => {
     .map((name) =>
       listLine('LSUB', {
         name,
-        attributes: account.subscriptions.has(name) && account.mailbox(name) ? [] : ['\\Noselect'],
+        attributes: account.subscriptions.has(name) && boxes.has(name) ? [] : ['\\Noselect'],
       }),
     );
   return ok('Lsub completed.', undefined, out);

@@ -6,10 +6,18 @@
  * successful SELECT or EXAMINE"), then `OK [READ-WRITE]` or `[READ-ONLY]`.
  * The `(CONDSTORE)` parameter enables CONDSTORE (RFC 7162 §3.1.8).
  */
+import type { Right } from '../../store/acl.ts';
 import type { ImapResponse } from '../codec/index.ts';
+import { openMailbox } from '../mailbox-access.ts';
 import { SelectedMailbox } from '../selected-mailbox.ts';
 import { CONDSTORE, highestModSeqResponse } from './condstore.ts';
-import { no, ok, untaggedOk, type CommandHandler, type CommandResult } from './types.ts';
+import { ok, untaggedOk, type CommandHandler, type CommandResult } from './types.ts';
+
+/**
+ * RFC 4314 §5.2: READ-ONLY when the user holds none of `i`, `e` and the
+ * shared flag rights (all flags are shared here: `s`, `w`, `t`).
+ */
+const WRITE_RIGHTS: readonly Right[] = ['i', 'e', 's', 'w', 't'];
 
 /** The untagged responses that describe a freshly selected mailbox. */
 export function selectResponses(view: SelectedMailbox): ImapResponse[] {
@@ -33,17 +41,23 @@ export const select: CommandHandler<'SELECT' | 'EXAMINE'> = (s, cmd) => {
   s.selected?.close();
   const closed: ImapResponse[] =
     s.selected === undefined ? [] : [untaggedOk({ code: 'CLOSED' }, 'Previous mailbox closed.')];
-  const mailbox = s.account?.mailbox(cmd.mailbox);
-  if (mailbox === undefined) {
-    const result: CommandResult = no(`Mailbox doesn't exist: ${cmd.mailbox}`, { code: 'NONEXISTENT' });
+  // RFC 4314 §4: SELECT and EXAMINE need r.
+  const access = openMailbox(s, cmd.mailbox, ['r']);
+  if (!access.ok) {
+    const result: CommandResult = access.result;
     return { ...result, untagged: closed, selected: null, next: 'authenticated' };
   }
-  const readOnly = cmd.name === 'EXAMINE';
-  const view = new SelectedMailbox(mailbox, readOnly, s.onMailboxChange);
+  const { box: mailbox, rights } = access;
+  const readOnly = cmd.name === 'EXAMINE' || !WRITE_RIGHTS.some((r) => rights.has(r));
+  const view = new SelectedMailbox(mailbox, readOnly, s.onMailboxChange, rights);
   return {
     untagged: [...closed, ...selectResponses(view)],
     done: readOnly
-      ? { status: 'OK', code: { code: 'READ-ONLY' }, text: 'Examine completed.' }
+      ? {
+          status: 'OK',
+          code: { code: 'READ-ONLY' },
+          text: `${cmd.name === 'EXAMINE' ? 'Examine' : 'Select'} completed.`,
+        }
       : { status: 'OK', code: { code: 'READ-WRITE' }, text: 'Select completed.' },
     selected: view,
     next: 'selected',
@@ -56,7 +70,8 @@ export const close: CommandHandler<'CLOSE'> = (s) => {
   const view = s.selected;
   if (view !== undefined) {
     view.close();
-    if (!view.readOnly) {
+    // RFC 4314 §4: without e, CLOSE still closes and says OK, but expunges nothing.
+    if (!view.readOnly && view.rights.has('e')) {
       view.mailbox.expunge(view.mailbox.messages.filter((m) => m.flags.has('\\Deleted')).map((m) => m.uid));
     }
   }

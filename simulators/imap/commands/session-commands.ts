@@ -4,6 +4,8 @@
  * (RFC 2971), ENABLE (RFC 5161), NAMESPACE (RFC 2342), IDLE (RFC 2177).
  */
 import { atom, list, nil, str } from '../codec/index.ts';
+import { OTHER_USERS } from '../mailbox-access.ts';
+import { DELIMITER } from '../mailbox-list.ts';
 import { CONDSTORE, condstoreEnabling } from './condstore.ts';
 import { bad, no, ok, type CommandHandler } from './types.ts';
 
@@ -51,10 +53,22 @@ export const enable: CommandHandler<'ENABLE'> = (s, cmd) => {
   return fresh ? condstoreEnabling(s)(result) : result;
 };
 
-/** NAMESPACE: one personal namespace with `/` as delimiter. */
+/**
+ * NAMESPACE (RFC 2342 §5): the personal namespace `""`, and the other
+ * users' namespace where mailboxes shared through ACLs appear; no shared
+ * (public) folders.
+ */
 export const namespace: CommandHandler<'NAMESPACE'> = () =>
   ok('Namespace completed.', undefined, [
-    { kind: 'data', name: 'NAMESPACE', values: [list(list(str(''), str('/'))), nil, nil] },
+    {
+      kind: 'data',
+      name: 'NAMESPACE',
+      values: [
+        list(list(str(''), str(DELIMITER))),
+        list(list(str(OTHER_USERS + DELIMITER), str(DELIMITER))),
+        nil,
+      ],
+    },
   ]);
 
 /** IDLE: `+ idling`; the tag completes when DONE arrives (RFC 2177 §3). */

@@ -5,8 +5,9 @@
  */
 import { astr, atom, encodeMutf7, list, num, type ImapResponse, type StatusItem } from '../codec/index.ts';
 import type { Mailbox } from '../../store/mail-store.ts';
+import { displayName, openMailbox } from '../mailbox-access.ts';
 import { condstoreEnabling } from './condstore.ts';
-import { no, ok, type CommandHandler } from './types.ts';
+import { ok, type CommandHandler } from './types.ts';
 
 function value(box: Mailbox, item: StatusItem): number {
   switch (item) {
@@ -29,18 +30,21 @@ function value(box: Mailbox, item: StatusItem): number {
   }
 }
 
-/** `* STATUS name (ITEM n …)`. */
-export function statusResponse(box: Mailbox, items: readonly StatusItem[]): ImapResponse {
+/** `* STATUS name (ITEM n …)`; `name` is the client's name for the mailbox (another user's is not `box.name`). */
+export function statusResponse(box: Mailbox, items: readonly StatusItem[], name = box.name): ImapResponse {
   return {
     kind: 'data',
     name: 'STATUS',
-    values: [astr(encodeMutf7(box.name)), list(...items.flatMap((i) => [atom(i), num(value(box, i))]))],
+    values: [astr(encodeMutf7(name)), list(...items.flatMap((i) => [atom(i), num(value(box, i))]))],
   };
 }
 
 export const status: CommandHandler<'STATUS'> = (s, cmd) => {
-  const box = s.account?.mailbox(cmd.mailbox);
-  if (box === undefined) return no(`Mailbox doesn't exist: ${cmd.mailbox}`, { code: 'NONEXISTENT' });
-  const result = ok('Status completed.', undefined, [statusResponse(box, cmd.items)]);
+  // RFC 4314 §4: STATUS needs r.
+  const access = openMailbox(s, cmd.mailbox, ['r']);
+  if (!access.ok) return access.result;
+  const { box } = access;
+  const name = s.account === undefined ? box.name : displayName(s.account, box);
+  const result = ok('Status completed.', undefined, [statusResponse(box, cmd.items, name)]);
   return cmd.items.includes('HIGHESTMODSEQ') ? condstoreEnabling(s)(result) : result;
 };

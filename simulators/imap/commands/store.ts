@@ -10,6 +10,7 @@
  * FETCH with its new MODSEQ, even with `.SILENT`. Once CONDSTORE is enabled
  * the FETCH responses carry UID and MODSEQ too.
  */
+import { permissionDenied } from '../mailbox-access.ts';
 import { resolveSet } from './message-set.ts';
 import { condstoreEnabled, condstoreEnabling } from './condstore.ts';
 import { no, ok, type CommandHandler, type CommandResult } from './types.ts';
@@ -22,10 +23,15 @@ export const store: CommandHandler<'STORE'> = (s, cmd) => {
   const set = resolveSet(view, cmd.sequence, cmd.uid);
   if (!set.ok) return set.result;
   if (view.readOnly) return { ...no('Mailbox is read-only.'), deferExpunge: true };
+  const named = cmd.flags.filter((f) => f !== '\\Recent');
+  // RFC 4314 §4: each flag needs its right (s for \Seen, t for \Deleted, w for the rest); flags
+  // without it are left alone, and only a STORE that may change none of its flags fails.
+  const given = named.filter((f) => view.mayChange(f));
+  const anyRight = ['\\Seen', '\\Deleted', '\\Flagged'].some((f) => view.mayChange(f));
+  if (named.length > 0 ? given.length === 0 : !anyRight) return { ...permissionDenied(), deferExpunge: true };
   const limit = cmd.unchangedSince;
   const condstore = limit !== undefined || condstoreEnabled(s);
   const complete = limit === undefined ? (r: CommandResult) => r : condstoreEnabling(s);
-  const given = cmd.flags.filter((f) => f !== '\\Recent');
   const modified: number[] = [];
   const reported: (ViewMessage & { readonly changed: boolean })[] = [];
   for (const { seq, message } of set.messages) {
@@ -37,7 +43,10 @@ export const store: CommandHandler<'STORE'> = (s, cmd) => {
       modified.push(cmd.uid ? message.uid : seq);
       continue;
     }
-    const flags = new Set(cmd.mode === 'replace' ? [] : message.flags);
+    // FLAGS (…) replaces only the flags the user may change; the others stay as they are.
+    const flags = new Set(
+      cmd.mode === 'replace' ? [...message.flags].filter((f) => !view.mayChange(f)) : message.flags,
+    );
     for (const f of given)
       if (cmd.mode === 'remove') flags.delete(f);
       else flags.add(f);

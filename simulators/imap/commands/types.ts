@@ -26,6 +26,8 @@ export interface ImapSessionState {
   /** The unique part of the CRAM-MD5 challenge, from the world's seeded PRNG. */
   readonly nonce: () => string;
   readonly tls: TlsInfo | undefined;
+  /** RFC 4978: the compression layer once COMPRESS succeeded. */
+  readonly compression: 'DEFLATE' | undefined;
   /** Set exactly in the authenticated and selected states. */
   readonly account: Account | undefined;
   /** Set exactly in the selected state. */
@@ -70,6 +72,8 @@ export interface CommandResult {
    * not during FETCH, STORE, SEARCH; we defer for their UID forms too).
    */
   readonly deferExpunge?: boolean;
+  /** Start compressing both directions after this command's responses (RFC 4978 COMPRESS). */
+  readonly startCompression?: true;
   /** A rule the client broke, for the UI. */
   readonly violation?: { readonly rule: string; readonly message: string };
 }

@@ -121,5 +121,16 @@ describe('mbsync', () => {
     expect(Buffer.from(inbox.messages[2]!.raw).toString('latin1')).toContain('Subject: written offline');
     const local = await readdir(join(inboxDir, 'cur'));
     expect(local.some((name) => /:2,F$/.test(name))).toBe(true);
+    // isync asks for COMPRESS=DEFLATE (RFC 4978) as soon as it is offered: both syncs ran through it.
+    const compress = bridge.world.trace.events.filter(
+      (e) =>
+        e.type === 'bytes' &&
+        e.direction === 'c2s' &&
+        /^\S+ COMPRESS DEFLATE\r\n$/.test(Buffer.from(e.bytes).toString('latin1')),
+    );
+    expect(compress).toHaveLength(2);
+    expect(bridge.world.trace.events.some((e) => e.type === 'bytes' && e.compressed !== undefined)).toBe(
+      true,
+    );
   });
 });

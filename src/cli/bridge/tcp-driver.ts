@@ -15,6 +15,13 @@
  * socket. With implicit TLS (port 465) the session is opened only once the
  * handshake is done, as the simulated network does.
  *
+ * COMPRESS=DEFLATE (RFC 4978): on a `startCompression` output, what is
+ * written from then on goes through the engine's DEFLATE layer
+ * (simulators/net/deflate-layer.ts, sync-flushed after every write) and
+ * what arrives is inflated before the session sees it; the trace records
+ * the plain text with the compressed octets beside it, as the simulated
+ * network does. Inside TLS when both are on.
+ *
  * Nothing that goes wrong on one connection — a socket error, a failed
  * handshake, an exception from the session — escapes it: the connection is
  * reported, reset and forgotten, and the bridge keeps serving.
@@ -23,6 +30,7 @@ import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import type { ConnId, HostId, SessionId } from '../../../simulators/core/ids.ts';
 import type { EngineSession, TlsInfo } from '../../../simulators/core/session.ts';
+import { DeflateCompressor, DeflateDecompressor } from '../../../simulators/net/deflate-layer.ts';
 import type { Endpoint } from '../../../simulators/trace/events.ts';
 import type { Trace } from '../../../simulators/trace/trace.ts';
 
@@ -71,6 +79,8 @@ export class TcpConnection<AppEvent> {
   #session: EngineSession<AppEvent> | undefined;
   #onEvent: ((event: AppEvent) => void) | undefined;
   #encrypted = false;
+  /** The DEFLATE layer, once the session asked for it (RFC 4978). */
+  #compression: { readonly out: DeflateCompressor; readonly in: DeflateDecompressor } | undefined;
   #draining = false;
   #again = false;
   /** Our FIN is sent (or the socket destroyed): nothing more is written. */
@@ -145,8 +155,18 @@ export class TcpConnection<AppEvent> {
       const session = this.#live();
       if (!session) return;
       // A plain Uint8Array: Buffer#slice shares memory, Uint8Array#slice copies, and the codec relies on the latter.
-      const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const wire = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       this.#o.pump();
+      let bytes = wire;
+      if (this.#compression) {
+        const plain = this.#compression.in.decompress(wire);
+        if (!plain.ok) {
+          this.#o.log(`${this.id}: COMPRESS: ${plain.message}`);
+          this.#resetBy('client', `COMPRESS: ${plain.message}`);
+          return;
+        }
+        bytes = plain.bytes;
+      }
       this.#o.trace.append({
         type: 'bytes',
         conn: this.id,
@@ -154,7 +174,8 @@ export class TcpConnection<AppEvent> {
         from: this.#o.client.host,
         bytes,
         encrypted: this.#encrypted,
-        wireLength: this.#wireLength(bytes.length),
+        ...(this.#compression ? { compressed: wire } : {}),
+        wireLength: this.#wireLength(wire.length),
       });
       session.receive(bytes);
       this.#drain();
@@ -264,6 +285,10 @@ export class TcpConnection<AppEvent> {
               corked = undefined;
               this.#startTls();
               break;
+            case 'startCompression':
+              // Everything transmitted so far went out plain; the rest is DEFLATE both ways.
+              this.#compression ??= { out: new DeflateCompressor(), in: new DeflateDecompressor() };
+              break;
             case 'close':
               this.#closedBy ??= 'server';
               this.#end();
@@ -299,6 +324,7 @@ export class TcpConnection<AppEvent> {
 
   #write(bytes: Uint8Array): void {
     if (this.#ended || bytes.length === 0) return;
+    const wire = this.#compression ? this.#compression.out.compress(bytes) : bytes;
     this.#o.trace.append({
       type: 'bytes',
       conn: this.id,
@@ -306,11 +332,12 @@ export class TcpConnection<AppEvent> {
       from: this.#o.server.host,
       bytes,
       encrypted: this.#encrypted,
-      wireLength: this.#wireLength(bytes.length),
+      ...(this.#compression ? { compressed: wire } : {}),
+      wireLength: this.#wireLength(wire.length),
     });
     const stream = this.#stream;
     // A client that sends without reading: stop reading it until it catches up.
-    if (!stream.write(bytes) && !this.#readPaused) {
+    if (!stream.write(wire) && !this.#readPaused) {
       this.#readPaused = true;
       stream.pause();
       stream.once('drain', () => {
