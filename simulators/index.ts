@@ -5,6 +5,7 @@ export type { ConnId, HostId, Port, SessionId, VirtualMs } from './core/ids.ts';
 export { bytesToLatin1, utf8Bytes, utf8Text, latin1Bytes } from './core/bytes.ts';
 export type { TraceEvent, TraceEventBody, TraceEventOf, Endpoint, Direction } from './trace/events.ts';
 export { Trace } from './trace/trace.ts';
+export { traceToPcap, type PcapCapture, type PcapOptions } from './trace/pcap.ts';
 export type { DnsAnswer, DnsQuery, ResourceRecord, RRType } from './dns/records.ts';
 export { parseZone, formatRecord, type ZoneDiagnostic, type ParsedZone } from './dns/zone-file.ts';
 export { World, type WorldOptions, type ZoneReport } from './world/world.ts';

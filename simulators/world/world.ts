@@ -14,6 +14,7 @@ import { parseZone, type ZoneDiagnostic } from '../dns/zone-file.ts';
 import { Driver } from '../net/driver.ts';
 import { Network, type Host } from '../net/network.ts';
 import { Scheduler } from '../net/scheduler.ts';
+import { traceToPcap, type PcapCapture } from '../trace/pcap.ts';
 import { Trace } from '../trace/trace.ts';
 import { IdentityProvider } from '../agents/identity-provider.ts';
 import { MailServer } from '../agents/mail-server.ts';
@@ -150,6 +151,15 @@ export class World implements AgentEnv {
   /** The scenario's start time plus virtual time, epoch ms (AgentEnv). */
   wallClock(): number {
     return this.startTime + this.scheduler.now;
+  }
+
+  /** The trace so far as a packet capture (pcap) for Wireshark and tshark. */
+  pcap(): PcapCapture {
+    const addresses = new Map(this.scenario.hosts.map((h) => [h.id, h.addresses]));
+    return traceToPcap(this.trace.events, {
+      addressesOf: (host) => addresses.get(host) ?? [],
+      startTime: this.startTime,
+    });
   }
 
   /** The user at `from` writes and sends a message through their MUA. */
