@@ -31,22 +31,30 @@ function plainTextWorld(): World {
   return world;
 }
 
+const subtle = globalThis.crypto.subtle;
 let dir: string;
 let file: string;
+let sealed: string;
 let world: World;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mailroom-pcap-'));
-  file = join(dir, 'world.pcap');
+  file = join(dir, 'world.pcapng');
+  sealed = join(dir, 'sealed.pcapng');
   world = plainTextWorld();
-  writeFileSync(file, world.pcap().bytes);
+  writeFileSync(file, (await world.pcap(subtle)).bytes);
+  writeFileSync(sealed, (await world.pcap(subtle, { includeTlsKeys: false })).bytes);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs tshark with a display filter and returns one line per packet of the chosen fields. */
 function tshark(filter: string, ...fields: string[]): string[] {
-  const args = ['-r', file, '-n', '-Y', filter, '-T', 'fields', '-E', 'separator=|'];
+  return tsharkOn(file, filter, ...fields);
+}
+
+function tsharkOn(path: string, filter: string, ...fields: string[]): string[] {
+  const args = ['-r', path, '-n', '-Y', filter, '-T', 'fields', '-E', 'separator=|'];
   for (const f of fields) args.push('-e', f);
   const out = execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return out.split('\n').filter((l) => l !== '');
@@ -74,11 +82,9 @@ describe('a capture of the default world, read by tshark', () => {
       '192.0.2.10|smtp.example.com',
     );
     expect(tshark('tls.handshake.type == 2', 'tls.handshake.ciphersuite')[0]).toBe('0x1301');
-    const submission = tshark('smtp.req.command && ip.src == 192.0.2.10', 'smtp.req.command');
-    // tshark's SMTP dissector shows the verb of STARTTLS as its first four letters.
-    expect(submission).toEqual(['EHLO', 'STAR']);
+    // Without the keys, an eavesdropper sees records and no protocol after STARTTLS.
     expect(
-      tshark('tls.record.opaque_type == 23 && ip.src == 192.0.2.10', 'frame.number').length,
+      tsharkOn(sealed, 'tls.record.opaque_type == 23 && ip.src == 192.0.2.10', 'frame.number').length,
     ).toBeGreaterThan(0);
   });
 
@@ -120,7 +126,21 @@ describe('a capture of the default world, read by tshark', () => {
     expect(tshark('tcp.flags.syn == 1 && tcp.flags.ack == 1', 'tcp.stream')).toHaveLength(syns);
   });
 
-  it('is the same bytes for the same scenario and inputs', () => {
-    expect(plainTextWorld().pcap().bytes).toEqual(world.pcap().bytes);
+  it('is the same bytes for the same scenario and inputs', async () => {
+    expect((await plainTextWorld().pcap(subtle)).bytes).toEqual((await world.pcap(subtle)).bytes);
+  });
+
+  it('lets Wireshark read inside TLS with the included keys, and only then', () => {
+    const inside = (path: string) =>
+      tsharkOn(path, 'smtp.req.command && ip.src == 192.0.2.10', 'smtp.req.command', 'smtp.req.parameter');
+    const decrypted = inside(file);
+    expect(decrypted.slice(0, 2)).toEqual(['EHLO|alice-laptop', 'STAR|TLS']);
+    expect(decrypted).toContain('AUTH|CRAM-MD5');
+    expect(decrypted).toContain('MAIL,RCPT,DATA|FROM:<alice@example.com> SIZE=286,TO:<bob@example.net>');
+    expect(inside(sealed).map((l) => l.split('|')[0])).toEqual(['EHLO', 'STAR']);
+    // Bob's IMAP session after STARTTLS: LOGIN or AUTHENTICATE, SELECT, FETCH.
+    const imap = tsharkOn(file, 'imap.request', 'imap.request').join('\n');
+    expect(imap).toMatch(/SELECT "?INBOX"?/i);
+    expect(imap).toMatch(/FETCH/i);
   });
 });

@@ -1,20 +1,32 @@
 /**
- * The trace as a packet capture: a classic pcap file (Ethernet link type)
- * that Wireshark and tshark open, with TCP handshakes, sequence and
+ * The trace as a packet capture: a pcapng file (Ethernet link type) that
+ * Wireshark and tshark open, with TCP handshakes, sequence and
  * acknowledgement numbers, FIN/RST teardown, DNS as real UDP/53 messages, and
- * TLS as an eavesdropper sees it (hellos in the clear, then records of the
- * right sizes). It is a projection of the trace like every view: the same
- * trace always gives the same bytes.
+ * TLS 1.3 as real encrypted records (see net/tls-wire.ts). With the TLS keys
+ * included (a Decryption Secrets Block, as Wireshark writes with
+ * `editcap --inject-secrets`), Wireshark shows the protocols inside TLS too;
+ * without them the capture is exactly what an eavesdropper gets. It is a
+ * projection of the trace like every view: the same trace gives the same bytes.
  *
  * What the simulation does not model is made up plausibly and said here: no
  * pure ACKs or window updates are written (each segment carries the current
  * acknowledgement), segments are cut at 1,460 octets, and the SYN-ACK is
  * placed halfway between the SYN and the moment the connection opened.
  */
+import { utf8Bytes } from '../core/bytes.ts';
 import type { ConnId, HostId } from '../core/ids.ts';
 import { DnsWireError, encodeDnsMessage } from '../dns/wire.ts';
 import { ipBytes, tcpFrame, TCP, udpFrame, type IpBytes, type Segment } from '../net/frames.ts';
-import { applicationData, clientHello, Filler, opaqueRecord, serverFlight } from '../net/tls-wire.ts';
+import {
+  applicationData,
+  clientFinished,
+  clientHello,
+  Filler,
+  serverFlight,
+  TlsConnectionKeys,
+  type RecordProtector,
+  type SubtleForTls,
+} from '../net/tls-wire.ts';
 import type { Endpoint, TraceEvent, TraceEventOf } from './events.ts';
 
 export interface PcapOptions {
@@ -22,6 +34,10 @@ export interface PcapOptions {
   readonly addressesOf: (host: HostId) => readonly string[];
   /** Wall-clock milliseconds since 1970 at virtual time 0 (the world's start time). */
   readonly startTime: number;
+  /** WebCrypto, for sealing the TLS records. */
+  readonly subtle: SubtleForTls;
+  /** Carry the TLS secrets in the file so Wireshark decrypts (default true). */
+  readonly includeTlsKeys?: boolean | undefined;
 }
 
 /** The capture and what could not be written in it. */
@@ -35,6 +51,12 @@ export interface PcapCapture {
 const MSS = 1_460;
 const DNS_PORT = 53;
 const LINKTYPE_ETHERNET = 1;
+/** pcapng block types and the TLS key-log secrets type (pcapng specification §4). */
+const SHB = 0x0a0d0d0a;
+const IDB = 0x00000001;
+const EPB = 0x00000006;
+const DSB = 0x0000000a;
+const SECRETS_TLS_KEY_LOG = 0x544c534b;
 
 interface Side {
   readonly endpoint: Endpoint;
@@ -49,9 +71,19 @@ interface TcpConnection {
   readonly connectingAt: number;
   readonly filler: Filler;
   readonly serverName: string;
+  /** Its TLS secrets and record protection, once TLS starts. */
+  readonly tls: TlsState | undefined;
   /** The SYN-ACK has been written. */
   accepted: boolean;
   closed: boolean;
+}
+
+interface TlsState {
+  readonly keys: TlsConnectionKeys;
+  readonly clientHandshake: RecordProtector;
+  readonly serverHandshake: RecordProtector;
+  readonly clientApplication: RecordProtector;
+  readonly serverApplication: RecordProtector;
 }
 
 /** A locally administered MAC address per host, stable for the capture. */
@@ -72,29 +104,55 @@ function initialSequence(conn: string, side: number): number {
   return h >>> 0;
 }
 
-/** Writes pcap records: the global header (microsecond magic) then one record per frame. */
-class PcapFile {
+/** Writes pcapng blocks, little-endian: section header, one Ethernet interface, then the rest. */
+class PcapngFile {
   readonly #chunks: Uint8Array[] = [];
   packets = 0;
 
   constructor() {
-    const header = new DataView(new ArrayBuffer(24));
-    header.setUint32(0, 0xa1b2c3d4, true);
-    header.setUint16(4, 2, true);
-    header.setUint16(6, 4, true);
-    header.setUint32(16, 262_144, true);
-    header.setUint32(20, LINKTYPE_ETHERNET, true);
-    this.#chunks.push(new Uint8Array(header.buffer));
+    const shb = new DataView(new ArrayBuffer(16));
+    shb.setUint32(0, 0x1a2b3c4d, true);
+    shb.setUint16(4, 1, true);
+    shb.setBigInt64(8, -1n, true); // section length unknown
+    this.#block(SHB, new Uint8Array(shb.buffer));
+    const idb = new DataView(new ArrayBuffer(8));
+    idb.setUint16(0, LINKTYPE_ETHERNET, true);
+    idb.setUint32(4, 262_144, true);
+    this.#block(IDB, new Uint8Array(idb.buffer));
+  }
+
+  /** A block: type, total length, body padded to 32 bits, total length again. */
+  #block(type: number, body: Uint8Array): void {
+    const padded = (body.length + 3) & ~3;
+    const block = new Uint8Array(12 + padded);
+    const view = new DataView(block.buffer);
+    view.setUint32(0, type, true);
+    view.setUint32(4, block.length, true);
+    block.set(body, 8);
+    view.setUint32(block.length - 4, block.length, true);
+    this.#chunks.push(block);
+  }
+
+  secrets(keyLog: string): void {
+    const data = utf8Bytes(keyLog);
+    const body = new Uint8Array(8 + ((data.length + 3) & ~3));
+    const view = new DataView(body.buffer);
+    view.setUint32(0, SECRETS_TLS_KEY_LOG, true);
+    view.setUint32(4, data.length, true);
+    body.set(data, 8);
+    this.#block(DSB, body);
   }
 
   add(timeMs: number, frame: Uint8Array): void {
-    const record = new DataView(new ArrayBuffer(16));
-    const micros = Math.round(timeMs * 1000);
-    record.setUint32(0, Math.floor(micros / 1e6), true);
-    record.setUint32(4, micros % 1e6, true);
-    record.setUint32(8, frame.length, true);
-    record.setUint32(12, frame.length, true);
-    this.#chunks.push(new Uint8Array(record.buffer), frame);
+    const body = new Uint8Array(20 + frame.length);
+    const view = new DataView(body.buffer);
+    const micros = BigInt(Math.round(timeMs * 1000));
+    view.setUint32(4, Number(micros >> 32n), true);
+    view.setUint32(8, Number(micros & 0xffffffffn), true);
+    view.setUint32(12, frame.length, true);
+    view.setUint32(16, frame.length, true);
+    body.set(frame, 20);
+    this.#block(EPB, body);
     this.packets++;
   }
 
@@ -111,9 +169,12 @@ class PcapFile {
   }
 }
 
-/** Converts a trace to a pcap capture. */
-export function traceToPcap(events: readonly TraceEvent[], options: PcapOptions): PcapCapture {
-  const file = new PcapFile();
+/** Converts a trace to a pcapng capture. */
+export async function traceToPcapng(
+  events: readonly TraceEvent[],
+  options: PcapOptions,
+): Promise<PcapCapture> {
+  const file = new PcapngFile();
   const macs = new Map<string, readonly number[]>();
   const conns = new Map<ConnId, TcpConnection>();
   const queries = new Map<number, TraceEventOf<'dns.query'>>();
@@ -121,6 +182,23 @@ export function traceToPcap(events: readonly TraceEvent[], options: PcapOptions)
   const serverNames = new Map<ConnId, string>();
   for (const e of events) if (e.type === 'tls.established') serverNames.set(e.conn, e.serverName);
   let ipId = 0;
+
+  // Every connection's TLS secrets are made up first, so the key log can precede the packets.
+  const tls = new Map<ConnId, TlsState>();
+  for (const e of events) {
+    if (e.type !== 'tls.handshake' || e.messages[0] !== 'ClientHello' || tls.has(e.conn)) continue;
+    const keys = new TlsConnectionKeys(new Filler(initialSequence(e.conn, 3)));
+    tls.set(e.conn, {
+      keys,
+      clientHandshake: keys.protector(options.subtle, 'ch'),
+      serverHandshake: keys.protector(options.subtle, 'sh'),
+      clientApplication: keys.protector(options.subtle, 'ca'),
+      serverApplication: keys.protector(options.subtle, 'sa'),
+    });
+  }
+  if (options.includeTlsKeys !== false && tls.size > 0) {
+    file.secrets([...tls.values()].map((t) => t.keys.keyLog).join(''));
+  }
 
   const side = (endpoint: Endpoint, conn: string, n: number): Side | undefined => {
     const ip = ipBytes(endpoint.address);
@@ -181,6 +259,7 @@ export function traceToPcap(events: readonly TraceEvent[], options: PcapOptions)
           connectingAt: e.at,
           filler: new Filler(initialSequence(e.conn, 2)),
           serverName: serverNames.get(e.conn) ?? '',
+          tls: tls.get(e.conn),
           accepted: false,
           closed: false,
         };
@@ -207,20 +286,21 @@ export function traceToPcap(events: readonly TraceEvent[], options: PcapOptions)
         if (!c) break;
         accept(c, e.at);
         const [from, to] = ends(c, e.direction);
-        sendData(e.at, from, to, e.encrypted ? applicationData(c.filler, e.bytes.length) : e.bytes);
+        const key = e.direction === 'c2s' ? c.tls?.clientApplication : c.tls?.serverApplication;
+        sendData(e.at, from, to, e.encrypted && key ? await applicationData(key, e.bytes) : e.bytes);
         break;
       }
       case 'tls.handshake': {
         const c = conns.get(e.conn);
-        if (!c) break;
+        if (!c?.tls) break;
         const [from, to] = ends(c, e.direction);
         const first = e.messages[0];
         const flight =
           first === 'ClientHello'
-            ? clientHello(c.filler, c.serverName, e.wireLength)
+            ? clientHello(c.filler, c.tls.keys.clientRandom, c.serverName, e.wireLength)
             : first === 'ServerHello'
-              ? serverFlight(c.filler, e.wireLength)
-              : opaqueRecord(c.filler, e.wireLength);
+              ? await serverFlight(c.filler, c.tls.serverHandshake, e.wireLength)
+              : await clientFinished(c.filler, c.tls.clientHandshake, e.wireLength);
         sendData(e.at, from, to, flight);
         break;
       }
