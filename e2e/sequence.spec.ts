@@ -72,3 +72,51 @@ test('draws the SMTP exchange in order and opens an arrow’s bytes', async ({ p
   ]);
   expect(download.suggestedFilename()).toBe('mailroom-sequence.svg');
 });
+
+test('draws the submission server’s state chart, the current state highlighted, moving with the clock', async ({
+  page,
+}) => {
+  await page.goto('/?clock=manual');
+  await page.getByRole('tab', { name: 'Compose', exact: true }).click();
+  const compose = page.getByRole('region', { name: 'Compose', exact: true });
+  await compose.getByRole('combobox', { name: 'From' }).selectOption('alice@example.com');
+  await compose.getByRole('textbox', { name: 'To' }).fill('bob@example.net');
+  await compose.getByRole('textbox', { name: 'Subject' }).fill('States');
+  await compose.getByRole('textbox', { name: 'Body' }).fill('Watch the machine');
+  await compose.getByRole('button', { name: 'Send' }).click();
+  const advance = page.getByRole('button', { name: 'Advance 100 ms' });
+  const chart = page.getByRole('region', { name: 'State chart' });
+  const sessionPicker = chart.getByRole('combobox', { name: 'Session' });
+  await expect
+    .poll(
+      async () => {
+        await advance.click();
+        return sessionPicker.count();
+      },
+      { timeout: 20_000, intervals: [0] },
+    )
+    .toBe(1);
+  const msa = chart.getByRole('option', { name: /SMTP server on smtp\.example\.com \(c1\)/ });
+  await sessionPicker.selectOption({ label: (await msa.textContent())!.trim() });
+  await expect(chart.getByRole('status')).toContainText('smtpServer: now in');
+  const before = await chart.getByRole('status').textContent();
+  await expect(chart.getByRole('img', { name: /State chart of smtpServer/ })).toBeVisible();
+  await advance.click();
+  await advance.click();
+  await expect(chart.getByRole('status')).not.toHaveText(before!);
+  await chart.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'e2e/screenshots/state-chart.png' });
+  await expect
+    .poll(
+      async () => {
+        await advance.click();
+        return chart.getByRole('status').textContent();
+      },
+      { timeout: 20_000, intervals: [0] },
+    )
+    .toMatch(/ended in closing|now in closing/);
+  await chart.getByText(/Path so far/).click();
+  await expect(chart.getByRole('list', { name: 'Path so far' })).toContainText(
+    'mailTransaction.hasRecipients',
+  );
+});

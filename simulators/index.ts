@@ -18,6 +18,7 @@ export {
   type ScenarioInput,
 } from './world/scenario.ts';
 export { PRESETS } from './world/presets/index.ts';
+export { STATE_MACHINES } from './world/machines.ts';
 export type { Host, Socket } from './net/network.ts';
 export type { Draft, SubmissionResult } from './agents/mua.ts';
 export type { StoredMessage, MailboxChange } from './store/mail-store.ts';

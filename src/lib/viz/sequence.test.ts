@@ -12,7 +12,13 @@ function deliveredWorld(): World {
 describe('SequenceModel', () => {
   it('draws the submission in order, with STARTTLS and AUTH marked', () => {
     const world = deliveredWorld();
-    const model = new SequenceModel(['alice-laptop', 'smtp.example.com', 'mx.example.net', 'bob-laptop', 'ns']);
+    const model = new SequenceModel([
+      'alice-laptop',
+      'smtp.example.com',
+      'mx.example.net',
+      'bob-laptop',
+      'ns',
+    ]);
     model.update(world.trace.events);
     const submission = model.groups.find((g) => g.label.endsWith('smtp.example.com:587'))!;
     const arrows = model.arrows.filter((a) => a.conn === submission.conn);
