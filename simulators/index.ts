@@ -5,6 +5,8 @@ export type { ConnId, HostId, Port, SessionId, VirtualMs } from './core/ids.ts';
 export { bytesToLatin1, utf8Bytes, utf8Text, latin1Bytes } from './core/bytes.ts';
 export type { TraceEvent, TraceEventBody, TraceEventOf, Endpoint, Direction } from './trace/events.ts';
 export { Trace } from './trace/trace.ts';
+export { traceToPcapng, type PcapCapture, type PcapOptions } from './trace/pcap.ts';
+export type { SubtleForTls } from './net/tls-wire.ts';
 export type { DnsAnswer, DnsQuery, ResourceRecord, RRType } from './dns/records.ts';
 export { parseZone, formatRecord, type ZoneDiagnostic, type ParsedZone } from './dns/zone-file.ts';
 export { World, type WorldOptions, type ZoneReport } from './world/world.ts';
@@ -16,6 +18,7 @@ export {
   type ScenarioInput,
 } from './world/scenario.ts';
 export { PRESETS } from './world/presets/index.ts';
+export { STATE_MACHINES } from './world/machines.ts';
 export type { Host, Socket } from './net/network.ts';
 export type { Draft, SubmissionResult } from './agents/mua.ts';
 export type { StoredMessage, MailboxChange } from './store/mail-store.ts';

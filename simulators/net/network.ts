@@ -37,12 +37,10 @@ import type { Direction, Endpoint } from '../trace/events.ts';
 import type { Trace } from '../trace/trace.ts';
 import type { Scheduler } from './scheduler.ts';
 import { DeflateCompressor, DeflateDecompressor } from './deflate-layer.ts';
+import { TLS_MAX_PLAINTEXT as TLS_MAX_RECORD, TLS_RECORD_OVERHEAD } from './tls-wire.ts';
 
 /** How long a client waits for an unanswered SYN before giving up (Postfix smtp_connect_timeout = 30s). */
 export const CONNECT_TIMEOUT_MS = 30_000;
-/** TLS 1.3 record overhead on the wire: 5-octet header, 1 content type, 16 tag (RFC 8446 §5.2). */
-const TLS_RECORD_OVERHEAD = 22;
-const TLS_MAX_RECORD = 16_384;
 const FIRST_EPHEMERAL_PORT = 49_152;
 
 /** Callbacks a socket's owner sets to hear from the network. */

@@ -14,6 +14,8 @@ import { parseZone, type ZoneDiagnostic } from '../dns/zone-file.ts';
 import { Driver } from '../net/driver.ts';
 import { Network, type Host } from '../net/network.ts';
 import { Scheduler } from '../net/scheduler.ts';
+import { traceToPcapng, type PcapCapture } from '../trace/pcap.ts';
+import type { SubtleForTls } from '../net/tls-wire.ts';
 import { Trace } from '../trace/trace.ts';
 import { IdentityProvider } from '../agents/identity-provider.ts';
 import { MailServer } from '../agents/mail-server.ts';
@@ -153,6 +155,20 @@ export class World implements AgentEnv {
   /** The scenario's start time plus virtual time, epoch ms (AgentEnv). */
   wallClock(): number {
     return this.startTime + this.scheduler.now;
+  }
+
+  /**
+   * The trace so far as a packet capture (pcapng) for Wireshark and tshark;
+   * `includeTlsKeys: false` leaves out the secrets that let Wireshark look inside TLS.
+   */
+  pcap(subtle: SubtleForTls, options: { includeTlsKeys?: boolean } = {}): Promise<PcapCapture> {
+    const addresses = new Map(this.scenario.hosts.map((h) => [h.id, h.addresses]));
+    return traceToPcapng(this.trace.events, {
+      addressesOf: (host) => addresses.get(host) ?? [],
+      startTime: this.startTime,
+      subtle,
+      includeTlsKeys: options.includeTlsKeys,
+    });
   }
 
   /** The user at `from` writes and sends a message through their MUA. */

@@ -15,6 +15,7 @@ import {
   World,
   type DkimCrypto,
   type SubtleLike,
+  type SubtleForTls,
   type CheckResult,
   type Draft,
   type LocalMessage,
@@ -294,6 +295,16 @@ export class Simulation {
     const n = await world.settle({ maxEvents });
     if (world === this.#world) this.#publish();
     return n;
+  }
+
+  /**
+   * The trace so far as a pcapng capture for Wireshark; with `includeTlsKeys`
+   * the file carries the TLS secrets so Wireshark can show what TLS protects.
+   */
+  async capture(includeTlsKeys: boolean): Promise<Uint8Array> {
+    // The DOM's SubtleCrypto overloads are wider than the few calls the capture makes.
+    const subtle = globalThis.crypto.subtle as unknown as SubtleForTls;
+    return (await this.#world.pcap(subtle, { includeTlsKeys })).bytes;
   }
 
   /** Starts the world again from the same scenario and seed, paused at time 0. */
