@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../../../simulators/index.ts';
+import { explainImapResponse } from '../terminal/imap-explain.ts';
 import { Simulation, type FrameScheduler } from './simulation.svelte.ts';
 
 /** Frames that never run: these tests keep the clock paused and act like a learner. */
@@ -83,7 +84,9 @@ describe('Simulation.openTerminal on IMAP', () => {
       ['a4 OK Logout completed.', 'OK'],
     ]);
     expect(
-      t.imapReplies.filter((r) => r.tag !== undefined).map((r) => [r.command, r.explanation.meaning]),
+      t.imapReplies
+        .filter((r) => r.tag !== undefined)
+        .map((r) => [r.command, explainImapResponse(r).meaning]),
     ).toEqual([
       ['a1 LOGIN {15}', 'LOGIN completed'],
       ['a2 SELECT INBOX', 'SELECT completed'],

@@ -28,9 +28,9 @@ import type { CommandProtocol } from '../terminal/completion.ts';
 import {
   ImapConversation,
   type ImapExpecting,
-  type ImapExplainedResponse,
   type ImapLineStatus,
-} from '../terminal/imap-explain.ts';
+  type ImapResponse,
+} from '../terminal/imap-conversation.ts';
 import { LineSplitter } from '../terminal/line-splitter.ts';
 import { Pop3ResponseReader, type Pop3Explanation, type Pop3StatusWord } from '../terminal/pop3-explain.ts';
 
@@ -52,8 +52,8 @@ export interface TerminalLine {
   readonly imapStatus?: ImapLineStatus;
 }
 
-/** A complete IMAP response worth explaining (greeting, `+`, completion, BYE). */
-export interface ExplainedImapReply extends ImapExplainedResponse {
+/** A complete IMAP response worth explaining (greeting, `+`, completion, BYE); `imap-explain.ts` says what it means. */
+export interface ExplainedImapReply extends ImapResponse {
   /** Position among the session's explained responses, from 0. */
   readonly id: number;
   /** Virtual time it arrived. */
@@ -300,7 +300,8 @@ export class TerminalConnection {
     this.replies = this.#replies.slice();
     this.pop3Replies = this.#pop3Replies.slice();
     this.imapReplies = this.#imapReplies.slice();
-    if (this.protocol === 'imap') this.imap = { expecting: this.#imap.expecting, nextTag: this.#imap.nextTag };
+    if (this.protocol === 'imap')
+      this.imap = { expecting: this.#imap.expecting, nextTag: this.#imap.nextTag };
     this.phase = this.#phase;
     this.secure = this.#secure;
     this.tlsStarting = this.#tlsStarting;
