@@ -95,4 +95,15 @@ describe('Simulation.openTerminal on IMAP', () => {
     ]);
     expect(t.imap.nextTag).toBe('a5');
   });
+
+  it('speaks IMAP over implicit TLS on 993 (RFC 8314 §3), with no STARTTLS offered', async () => {
+    const sim = await withMail([]);
+    const t = sim.openTerminal('bob-laptop', MX, 993);
+    expect(t.protocol).toBe('imap');
+    expect(t.secure).toMatchObject({ serverName: 'mx.example.net' });
+    const greeting = t.lines.find((l) => l.kind === 'received');
+    expect(greeting).toMatchObject({ imapStatus: 'OK' });
+    expect(greeting?.text).not.toContain('STARTTLS');
+    expect(t.imapReplies).toMatchObject([{ status: 'OK', greeting: true }]);
+  });
 });
