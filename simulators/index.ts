@@ -34,3 +34,16 @@ export type { ImapCachedMessage, ImapSyncOptions, ImapSyncResult } from './agent
 export type { ImapClientAppEvent, ImapOperation, MailboxEntry } from './imap/client-session.ts';
 export { POP3_VERBS } from './pop3/codec.ts';
 export { parseStatusLine } from './pop3/codec.ts';
+export { IMAP_VERBS, IMAP_UID_VERBS } from './imap/verbs.ts';
+export { trailingLiteral, type LiteralAnnouncement } from './imap/codec/framing.ts';
+export type { Envelope, EnvelopeAddress } from './imap/client-session.ts';
+export {
+  MAIL_CLIENT_STEP,
+  type ImapMailClient,
+  type ImapMailClientOptions,
+  type ImapMailClientSnapshot,
+  type ImapListedMessage,
+  type ImapOpenedMessage,
+} from './agents/mua-imap.ts';
+export { parseMessage } from './mime/message.ts';
+export { mainTextPart, partText } from './mime/decode.ts';

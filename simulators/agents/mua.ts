@@ -17,6 +17,7 @@ import {
   type ImapClientAppEvent,
 } from '../imap/client-session.ts';
 import { traceAgent, type AgentEnv } from './env.ts';
+import { ImapMailClient, type ImapMailClientOptions } from './mua-imap.ts';
 
 /** What the user typed. */
 export interface Draft {
@@ -408,6 +409,11 @@ export class Mua {
       );
       void socket;
     });
+  }
+
+  /** Opens the mail program's IMAP view: one connection that stays open and acts on clicks. */
+  openImapClient(options: ImapMailClientOptions = {}): ImapMailClient {
+    return new ImapMailClient(this.env, this.host, this.account, options);
   }
 
   /** Ends the IMAP connection kept open by `syncImap({ idle: true })`: DONE, then LOGOUT. */

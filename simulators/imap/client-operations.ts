@@ -44,6 +44,31 @@ export interface MailboxEntry {
   readonly attributes: readonly string[];
 }
 
+/** One address of an ENVELOPE (RFC 3501 §7.4.2 `address`); NIL parts are left out. */
+export interface EnvelopeAddress {
+  /** The display name, as sent (RFC 2047 encoded words are not decoded here). */
+  readonly name?: string;
+  readonly mailbox?: string;
+  readonly host?: string;
+}
+
+/**
+ * An ENVELOPE (RFC 3501 §7.4.2): the header fields a message list shows,
+ * parsed by the server. Strings are as sent; NIL is left out.
+ */
+export interface Envelope {
+  readonly date?: string;
+  readonly subject?: string;
+  readonly from: readonly EnvelopeAddress[];
+  readonly sender: readonly EnvelopeAddress[];
+  readonly replyTo: readonly EnvelopeAddress[];
+  readonly to: readonly EnvelopeAddress[];
+  readonly cc: readonly EnvelopeAddress[];
+  readonly bcc: readonly EnvelopeAddress[];
+  readonly inReplyTo?: string;
+  readonly messageId?: string;
+}
+
 /** The items of one untagged FETCH the client reads (RFC 3501 §7.4.2). */
 export interface FetchedItems {
   readonly uid?: number;
@@ -51,6 +76,7 @@ export interface FetchedItems {
   /** INTERNALDATE, epoch ms. */
   readonly internalDate?: number;
   readonly size?: number;
+  readonly envelope?: Envelope;
   /** BODY[]: the whole message. */
   readonly body?: Uint8Array;
 }
@@ -61,6 +87,10 @@ export type ImapOperationRequest =
   | { readonly kind: 'select'; readonly mailbox: string }
   /** UID FETCH sinceUid+1:* — the messages whose UID is above `sinceUid`. */
   | { readonly kind: 'fetchNew'; readonly sinceUid: number }
+  /** UID FETCH sinceUid+1:* (… ENVELOPE): what a message list shows, without the bodies. */
+  | { readonly kind: 'fetchSummaries'; readonly sinceUid: number }
+  /** UID FETCH uid (… BODY[]): opening a message to read it, which sets \Seen (RFC 3501 §6.4.5). */
+  | { readonly kind: 'fetchMessage'; readonly uid: number }
   | {
       readonly kind: 'setFlags';
       readonly uids: readonly number[];
@@ -91,9 +121,20 @@ export type ImapClientAppEvent =
       readonly type: 'message';
       readonly uid: number;
       readonly flags: readonly string[];
-      /** Epoch ms. */
+      /** Epoch ms; 0 from `fetchMessage`, which does not ask for it. */
       readonly internalDate: number;
       readonly bytes: Uint8Array;
+    }
+  /** A message's list entry, from `fetchSummaries`. */
+  | {
+      readonly type: 'summary';
+      readonly seq: number;
+      readonly uid: number;
+      readonly flags: readonly string[];
+      /** Epoch ms. */
+      readonly internalDate: number;
+      readonly size: number;
+      readonly envelope: Envelope;
     }
   /** A message's flags, from a STORE or an unsolicited FETCH; `uid` when the client knows it. */
   | { readonly type: 'flags'; readonly seq: number; readonly uid?: number; readonly flags: readonly string[] }
@@ -150,6 +191,8 @@ export type ImapClientEmitted =
 /** Operations that need a selected mailbox. */
 export const NEEDS_MAILBOX: ReadonlySet<string> = new Set([
   'fetchNew',
+  'fetchSummaries',
+  'fetchMessage',
   'setFlags',
   'move',
   'expunge',
@@ -269,6 +312,31 @@ export function commandFor(step: Step, { config, current: op, capabilities }: St
           { name: 'RFC822.SIZE' },
           // PEEK: reading for the local cache must not set \Seen (RFC 3501 §6.4.5).
           { name: 'BODY[]', peek: true, section: { part: [] } },
+        ],
+      };
+    case 'fetchSummaries':
+      return {
+        name: 'FETCH',
+        uid: true,
+        sequence: [[op.sinceUid + 1, '*']],
+        attributes: [
+          { name: 'UID' },
+          { name: 'FLAGS' },
+          { name: 'INTERNALDATE' },
+          { name: 'RFC822.SIZE' },
+          { name: 'ENVELOPE' },
+        ],
+      };
+    case 'fetchMessage':
+      return {
+        name: 'FETCH',
+        uid: true,
+        sequence: [op.uid],
+        // No PEEK: opening a message marks it read, and the server says so in FLAGS (RFC 3501 §6.4.5).
+        attributes: [
+          { name: 'UID' },
+          { name: 'FLAGS' },
+          { name: 'BODY[]', peek: false, section: { part: [] } },
         ],
       };
     case 'setFlags': {

@@ -19,7 +19,7 @@ import {
 } from './client-session.ts';
 import { DEFAULT_IMAP_SERVER_CONFIG, type ImapServerConfig } from './server-config.ts';
 import { ImapServerSession } from './server-session.ts';
-import { EPOCH, makeStore, MESSAGES, serverHarness, TEST_TLS } from './test-fixtures.ts';
+import { DATES, EPOCH, makeStore, MESSAGES, serverHarness, TEST_TLS } from './test-fixtures.ts';
 
 const CLIENT: ImapClientConfig = {
   username: 'bob@example.net',
@@ -258,6 +258,66 @@ describe('ImapClientSession with ImapServerSession', () => {
     ]);
     // The old message is no `message`, only a flags update.
     expect(summary(p.newEvents())).toEqual(['flags', 'done fetchNew']);
+  });
+
+  it('fetches the list entries with ENVELOPE, then opens one with BODY[], which sets \\Seen (RFC 3501 §6.4.5, §7.4.2)', () => {
+    const p = pair();
+    p.client.select('INBOX');
+    p.take();
+    p.newEvents();
+    const summaries = p.client.fetchSummaries(1);
+    expect(p.take()).toEqual([
+      'C: A005 UID FETCH 2:* (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE)',
+      'S: * 2 FETCH (UID 2 FLAGS (\\Recent) INTERNALDATE "10-Nov-2026 12:00:00 +0000" RFC822.SIZE 171 ENVELOPE ("Tue, 10 Nov 2026 12:00:00 +0000" "=?UTF-8?Q?caf=C3=A9?= plans" (("Carol" NIL "carol" "example.com")) (("Carol" NIL "carol" "example.com")) (("Carol" NIL "carol" "example.com")) ((NIL NIL "bob" "example.net")) ((NIL NIL "dave" "example.com")) NIL NIL NIL))',
+      'S: * 3 FETCH (UID 3 FLAGS (\\Recent) INTERNALDATE "30-Nov-2026 00:53:20 +0000" RFC822.SIZE 435 ENVELOPE ("Mon, 30 Nov 2026 09:00:00 +0000" "nested" (("Alice" NIL "alice" "example.com")) (("Alice" NIL "alice" "example.com")) (("Alice" NIL "alice" "example.com")) ((NIL NIL "bob" "example.net")) NIL NIL NIL NIL))',
+      'S: A005 OK UID Fetch completed.',
+    ]);
+    const carol = [{ name: 'Carol', mailbox: 'carol', host: 'example.com' }];
+    expect(p.newEvents()).toEqual([
+      {
+        type: 'summary',
+        seq: 2,
+        uid: 2,
+        flags: ['\\Recent'],
+        internalDate: DATES[1],
+        size: 171,
+        envelope: {
+          date: 'Tue, 10 Nov 2026 12:00:00 +0000',
+          subject: '=?UTF-8?Q?caf=C3=A9?= plans',
+          from: carol,
+          sender: carol,
+          replyTo: carol,
+          to: [{ mailbox: 'bob', host: 'example.net' }],
+          cc: [{ mailbox: 'dave', host: 'example.com' }],
+          bcc: [],
+        },
+      },
+      expect.objectContaining({ type: 'summary', seq: 3, uid: 3, size: 435 }),
+      { type: 'done', op: summaries },
+    ]);
+    // Nothing was read yet; opening message 2 reads it.
+    expect(p.store.account('bob@example.net')!.inbox.messages.map((m) => [...m.flags])).toEqual([[], [], []]);
+    const open = p.client.fetchMessage(2);
+    expect(p.take().filter((l) => /^(C|S: [*A])/.test(l))).toEqual([
+      'C: A006 UID FETCH 2 (UID FLAGS BODY[])',
+      'S: * 2 FETCH (UID 2 FLAGS (\\Seen \\Recent) BODY[] {171}',
+      'S: A006 OK UID Fetch completed.',
+    ]);
+    expect(p.newEvents()).toEqual([
+      {
+        type: 'message',
+        uid: 2,
+        flags: ['\\Seen', '\\Recent'],
+        internalDate: 0,
+        bytes: latin1Bytes(MESSAGES[1]),
+      },
+      { type: 'done', op: open },
+    ]);
+    expect(p.store.account('bob@example.net')!.inbox.messages.map((m) => [...m.flags])).toEqual([
+      [],
+      ['\\Seen'],
+      [],
+    ]);
   });
 
   it('stores flags, searches, moves and expunges, reporting what the server says (RFC 3501 §6.4, RFC 6851)', () => {

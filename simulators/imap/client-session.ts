@@ -1,7 +1,8 @@
 /**
  * The IMAP client session: the sans-I/O shell around `imapClientMachine`.
  * Its owner (the MUA) queues operations with public methods — `list()`,
- * `select()`, `fetchNew()`, `setFlags()`, `move()`, `expunge()`,
+ * `select()`, `fetchNew()`, `fetchSummaries()`, `fetchMessage()`,
+ * `setFlags()`, `move()`, `expunge()`,
  * `search()`, `idle()` / `stopIdle()`, `logout()` — each returning the
  * numbered {@link ImapOperation} that a later `done` or `failed` app event
  * names. Greeting, STARTTLS and login need no call: they happen first.
@@ -36,6 +37,8 @@ import {
   type ResponseReaderOutput,
 } from './codec/index.ts';
 import type {
+  Envelope,
+  EnvelopeAddress,
   FetchedItems,
   ImapClientAppEvent,
   ImapClientConfig,
@@ -51,6 +54,8 @@ import {
 } from './client.machine.ts';
 
 export type {
+  Envelope,
+  EnvelopeAddress,
   FetchedItems,
   ImapClientAppEvent,
   ImapClientConfig,
@@ -99,6 +104,19 @@ export class ImapClientSession extends MachineSession<
     if (!Number.isInteger(sinceUid) || sinceUid < 0 || sinceUid >= 4_294_967_295)
       return this.#refuse({ kind: 'fetchNew', sinceUid }, `${sinceUid} is not a UID to fetch after`);
     return this.#request({ kind: 'fetchNew', sinceUid });
+  }
+
+  /** UID FETCH sinceUid+1:* with ENVELOPE, flags and size: one `summary` per message, no bodies. */
+  fetchSummaries(sinceUid: number): ImapOperation {
+    if (!Number.isInteger(sinceUid) || sinceUid < 0 || sinceUid >= 4_294_967_295)
+      return this.#refuse({ kind: 'fetchSummaries', sinceUid }, `${sinceUid} is not a UID to fetch after`);
+    return this.#request({ kind: 'fetchSummaries', sinceUid });
+  }
+
+  /** UID FETCH uid with BODY[] (not PEEK, so the server sets \Seen): answered with `message`. */
+  fetchMessage(uid: number): ImapOperation {
+    const op = { kind: 'fetchMessage', uid } as const;
+    return validUids([uid]) ? this.#request(op) : this.#refuse(op, `${uid} is not a UID`);
   }
 
   /** UID STORE +FLAGS / -FLAGS (RFC 3501 §6.4.6): the new flags come back as `flags`. */
@@ -354,6 +372,12 @@ function fetchItems(values: readonly ImapValue[]): FetchedItems | string {
         items.internalDate = date.value.epochMs;
         break;
       }
+      case 'ENVELOPE': {
+        const envelope = envelopeOf(value);
+        if (envelope === undefined) return 'FETCH ENVELOPE must be a list of ten fields';
+        items.envelope = envelope;
+        break;
+      }
       case 'BODY[]':
         if (value.type === 'literal') items.body = value.value;
         else if (value.type === 'string') items.body = utf8Bytes(value.value);
@@ -361,4 +385,50 @@ function fetchItems(values: readonly ImapValue[]): FetchedItems | string {
     }
   }
   return items;
+}
+
+/**
+ * `; RFC 3501 §9 envelope = "(" env-date SP env-subject SP env-from SP
+ * env-sender SP env-reply-to SP env-to SP env-cc SP env-bcc SP
+ * env-in-reply-to SP env-message-id ")"`; undefined when it is not that shape.
+ */
+function envelopeOf(value: ImapValue): Envelope | undefined {
+  if (value.type !== 'list' || value.items.length !== 10) return undefined;
+  const [date, subject, from, sender, replyTo, to, cc, bcc, inReplyTo, messageId] = value.items;
+  const lists = [from, sender, replyTo, to, cc, bcc].map(addressesOf);
+  if (lists.includes(undefined)) return undefined;
+  const [f, s, r, t, c, b] = lists as EnvelopeAddress[][];
+  const text = (v: ImapValue | undefined, key: string) => {
+    const t = textOf(v);
+    return t === undefined ? {} : { [key]: t };
+  };
+  return {
+    ...text(date, 'date'),
+    ...text(subject, 'subject'),
+    from: f!,
+    sender: s!,
+    replyTo: r!,
+    to: t!,
+    cc: c!,
+    bcc: b!,
+    ...text(inReplyTo, 'inReplyTo'),
+    ...text(messageId, 'messageId'),
+  };
+}
+
+/** `; RFC 3501 §9 address = "(" addr-name SP addr-adl SP addr-mailbox SP addr-host ")"`, a list or NIL. */
+function addressesOf(value: ImapValue | undefined): EnvelopeAddress[] | undefined {
+  if (value?.type === 'nil') return [];
+  if (value?.type !== 'list') return undefined;
+  const out: EnvelopeAddress[] = [];
+  for (const a of value.items) {
+    if (a.type !== 'list' || a.items.length !== 4) return undefined;
+    const [name, , mailbox, host] = a.items.map(textOf);
+    out.push({
+      ...(name === undefined ? {} : { name }),
+      ...(mailbox === undefined ? {} : { mailbox }),
+      ...(host === undefined ? {} : { host }),
+    });
+  }
+  return out;
 }

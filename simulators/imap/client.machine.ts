@@ -21,8 +21,9 @@
  * (RFC 3501 §6.2.3) → `compressing` when configured and COMPRESS=DEFLATE
  * is offered (RFC 4978: the layer starts after the OK; refused, the session
  * goes on uncompressed) → `ready` (authenticated). The owner's *operations*
- * (list, select, fetchNew, setFlags, move, expunge, search, idle, logout)
- * wait in `queue`; a `waiting` decision takes the head as `current` and
+ * (list, select, fetchNew, fetchSummaries, fetchMessage, setFlags, move,
+ * expunge, search, idle, logout) wait in `queue`; a `waiting` decision
+ * takes the head as `current` and
  * enters the state named for the command it awaits. `selecting` builds the
  * mailbox view; `selected` holds it; `idling` runs IDLE and ends it with
  * DONE when the owner asks or another operation is queued (RFC 2177 §3),
@@ -180,6 +181,16 @@ export const imapClientMachine = setup({
       context.current?.kind === 'fetchNew' &&
       event.items.body !== undefined &&
       (event.items.uid ?? 0) > context.current.sinceUid,
+    isSummary: ({ context, event }) =>
+      event.type === 'reply.fetch' &&
+      context.current?.kind === 'fetchSummaries' &&
+      event.items.envelope !== undefined &&
+      (event.items.uid ?? 0) > context.current.sinceUid,
+    isOpenedMessage: ({ context, event }) =>
+      event.type === 'reply.fetch' &&
+      context.current?.kind === 'fetchMessage' &&
+      event.items.body !== undefined &&
+      event.items.uid === context.current.uid,
   },
   actions: {
     send: enqueueActions(({ context, enqueue }, step: Step) => {
@@ -344,6 +355,12 @@ export const imapClientMachine = setup({
       const { uid = 0, flags = [], internalDate = 0, body = new Uint8Array(0) } = event.items;
       enqueue.assign({ mailbox: withUid(context.mailbox, event.seq, uid) });
       enqueue.emit(report({ type: 'message', uid, flags, internalDate, bytes: body }));
+    }),
+    deliverSummary: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'reply.fetch' || !context.mailbox || !event.items.envelope) return;
+      const { uid = 0, flags = [], internalDate = 0, size = 0, envelope } = event.items;
+      enqueue.assign({ mailbox: withUid(context.mailbox, event.seq, uid) });
+      enqueue.emit(report({ type: 'summary', seq: event.seq, uid, flags, internalDate, size, envelope }));
     }),
     clearListed: assign({ listed: [] }),
     collectListed: assign({
@@ -575,6 +592,8 @@ export const imapClientMachine = setup({
             take('list', 'listing'),
             take('select', '#imapClient.selecting'),
             take('fetchNew', 'fetching'),
+            take('fetchSummaries', 'fetching'),
+            take('fetchMessage', 'fetching'),
             take('setFlags', 'storing'),
             {
               ...take('move', 'moving'),
@@ -598,7 +617,12 @@ export const imapClientMachine = setup({
         },
         listing,
         fetching: operation('FETCH', 'UID FETCH refused', {
-          'reply.fetch': [{ guard: 'isNewMessage', actions: 'deliverMessage' }, { actions: 'noteFetch' }],
+          'reply.fetch': [
+            { guard: 'isNewMessage', actions: 'deliverMessage' },
+            { guard: 'isOpenedMessage', actions: 'deliverMessage' },
+            { guard: 'isSummary', actions: 'deliverSummary' },
+            { actions: 'noteFetch' },
+          ],
         }),
         storing: operation('STORE', 'UID STORE refused'),
         moving: operation('MOVE', 'UID MOVE refused'),

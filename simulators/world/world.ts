@@ -29,6 +29,7 @@ import {
   type SubmissionResult,
 } from '../agents/mua.ts';
 import type { AgentEnv } from '../agents/env.ts';
+import type { ImapMailClient, ImapMailClientOptions } from '../agents/mua-imap.ts';
 import type { DkimCrypto } from '../auth/dkim/types.ts';
 import { parseIsoTime } from '../core/civil-time.ts';
 import { DnsService } from './dns-service.ts';
@@ -190,6 +191,13 @@ export class World implements AgentEnv {
     const mua = this.muas.get(address.toLowerCase());
     if (!mua) throw new Error(`${address} has no mail program in this scenario`);
     mua.syncImap(options, done);
+  }
+
+  /** The user at `address` opens their mail program's IMAP view (see `ImapMailClient`). */
+  openImapClient(address: string, options?: ImapMailClientOptions): ImapMailClient {
+    const mua = this.muas.get(address.toLowerCase());
+    if (!mua) throw new Error(`${address} has no mail program in this scenario`);
+    return mua.openImapClient(options);
   }
 
   /** The mailbox store account of `address`, wherever it lives. */

@@ -29,6 +29,7 @@ import {
 } from '../../../simulators/index.ts';
 import { terminalProtocol, type ServiceView } from '../terminal/targets.ts';
 import { normalizeName } from '../viz/dns-lookup.ts';
+import { MailClientConnection } from './mail-client.svelte.ts';
 import { TerminalConnection } from './terminal-connection.svelte.ts';
 
 /** Playback speeds offered, as multiples of real time. */
@@ -171,8 +172,8 @@ export class Simulation {
   /** How many messages each mail program's local copy held at the last publish. */
   #localSizes: Record<string, number> = {};
   #localDirty = true;
-  /** Open terminals, published with the rest; dropped once finished. */
-  #terminals: TerminalConnection[] = [];
+  /** Open terminals and mail clients, published with the rest; dropped once finished. */
+  #terminals: (TerminalConnection | MailClientConnection)[] = [];
   #frame: number | undefined;
   #lastWall: number | undefined;
   /** Virtual ms owed by playback but not yet run: the clock moves in whole ms so times read cleanly. */
@@ -414,6 +415,28 @@ export class Simulation {
       serverHost,
       implicitTls: service?.tls ?? false,
       protocol: terminalProtocol(service?.service, port),
+      quietMs: 2 * oneWay + TERMINAL_QUIET_MARGIN_MS,
+      wait: (c) => this.#settle(c, () => c.publish()),
+    });
+    this.#terminals.push(connection);
+    this.#settle(connection, () => connection.publish());
+    return connection;
+  }
+
+  /**
+   * The user at `address` opens their mail program's IMAP view: one
+   * connection that logs in, lists the folders, opens `INBOX` and waits in
+   * IDLE between clicks. Each click follows the waiting rule of
+   * {@link TERMINAL_QUIET_MARGIN_MS}; a reset of the world ends it.
+   */
+  openMailClient(address: string): MailClientConnection {
+    const world = this.#world;
+    const user = world.scenario.users.find((u) => u.address.toLowerCase() === address.toLowerCase());
+    const oneWay = user?.mua === undefined ? 0 : this.#oneWayMs(user.mua, user.host);
+    const connection = new MailClientConnection({
+      address,
+      client: world.openImapClient(address),
+      now: () => world.now,
       quietMs: 2 * oneWay + TERMINAL_QUIET_MARGIN_MS,
       wait: (c) => this.#settle(c, () => c.publish()),
     });

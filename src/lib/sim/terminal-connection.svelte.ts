@@ -3,11 +3,12 @@
  * telnet (or `openssl s_client -starttls smtp`) would give a learner. The
  * Simulation opens it and runs the world; this class owns the socket, keeps
  * what was said as lines, and explains every reply. It never decides
- * anything about SMTP or POP3: the server at the other end is the real server
- * session. SMTP replies are split and explained only by the engine's
+ * anything about SMTP, POP3 or IMAP: the server at the other end is the real
+ * server session. SMTP replies are split and explained only by the engine's
  * `parseReplyLine`, `ReplyAssembler` and `explainReply`; POP3 responses by
  * the small pure reader of `pop3-explain.ts`, which pairs each status line
- * with the command it answers.
+ * with the command it answers; IMAP's by `imap-explain.ts`, which pairs
+ * completions with commands by tag and follows literals, IDLE and SASL.
  *
  * Like the Simulation, it publishes to Svelte in batches: socket callbacks
  * fill plain buffers, and {@link TerminalConnection.publish} (called by the
@@ -24,6 +25,12 @@ import {
   type Trace,
 } from '../../../simulators/index.ts';
 import type { CommandProtocol } from '../terminal/completion.ts';
+import {
+  ImapConversation,
+  type ImapExpecting,
+  type ImapLineStatus,
+  type ImapResponse,
+} from '../terminal/imap-conversation.ts';
 import { LineSplitter } from '../terminal/line-splitter.ts';
 import { Pop3ResponseReader, type Pop3Explanation, type Pop3StatusWord } from '../terminal/pop3-explain.ts';
 
@@ -41,6 +48,16 @@ export interface TerminalLine {
   readonly replyClass?: number;
   /** For a POP3 server's status line: its status word (RFC 1939 §3), for colour. */
   readonly pop3Status?: Pop3StatusWord;
+  /** For an IMAP server's status line or `+`: its status (RFC 3501 §7.1), for colour. */
+  readonly imapStatus?: ImapLineStatus;
+}
+
+/** A complete IMAP response worth explaining (greeting, `+`, completion, BYE); `imap-explain.ts` says what it means. */
+export interface ExplainedImapReply extends ImapResponse {
+  /** Position among the session's explained responses, from 0. */
+  readonly id: number;
+  /** Virtual time it arrived. */
+  readonly at: number;
 }
 
 /** A complete server reply with the catalogue's explanation. */
@@ -134,6 +151,13 @@ export class TerminalConnection {
   replies = $state.raw<readonly ExplainedReply[]>([]);
   /** Every complete POP3 response so far, oldest first; replaced on publish. */
   pop3Replies = $state.raw<readonly ExplainedPop3Reply[]>([]);
+  /** Every explained IMAP response so far, oldest first; replaced on publish. */
+  imapReplies = $state.raw<readonly ExplainedImapReply[]>([]);
+  /** IMAP: what the server waits for from the learner, and the tag to offer next. */
+  imap = $state.raw<{ readonly expecting: ImapExpecting; readonly nextTag: string }>({
+    expecting: { kind: 'command' },
+    nextTag: 'a1',
+  });
   phase = $state<TerminalPhase>('connecting');
   /** The TLS layer once established. */
   secure = $state.raw<TerminalTls | undefined>();
@@ -145,6 +169,8 @@ export class TerminalConnection {
   readonly #splitter = new LineSplitter();
   readonly #assembler = new ReplyAssembler();
   readonly #pop3 = new Pop3ResponseReader();
+  readonly #imap = new ImapConversation();
+  #imapReplies: ExplainedImapReply[] = [];
   readonly #unsubscribe: () => void;
   #lines: TerminalLine[] = [];
   #replies: ExplainedReply[] = [];
@@ -214,6 +240,7 @@ export class TerminalConnection {
     }
     this.#line('sent', line);
     if (this.protocol === 'pop3') this.#pop3.sent(line);
+    if (this.protocol === 'imap') this.#imap.sent(line);
     this.#socket.write(utf8Bytes(`${line}\r\n`));
     this.#activity();
     this.#options.wait(this);
@@ -272,6 +299,9 @@ export class TerminalConnection {
     this.lines = this.#lines.slice();
     this.replies = this.#replies.slice();
     this.pop3Replies = this.#pop3Replies.slice();
+    this.imapReplies = this.#imapReplies.slice();
+    if (this.protocol === 'imap')
+      this.imap = { expecting: this.#imap.expecting, nextTag: this.#imap.nextTag };
     this.phase = this.#phase;
     this.secure = this.#secure;
     this.tlsStarting = this.#tlsStarting;
@@ -290,6 +320,7 @@ export class TerminalConnection {
 
   #received(text: string): void {
     if (this.protocol === 'pop3') return this.#receivedPop3(text);
+    if (this.protocol === 'imap') return this.#receivedImap(text);
     const parsed = parseReplyLine(text);
     this.#line('received', text, parsed === undefined ? undefined : Math.floor(parsed.code / 100));
     const event = this.#assembler.push(text);
@@ -325,6 +356,13 @@ export class TerminalConnection {
     });
   }
 
+  #receivedImap(text: string): void {
+    const { status, response } = this.#imap.received(text);
+    this.#line('received', text, undefined, undefined, status);
+    if (response === undefined) return;
+    this.#imapReplies.push({ ...response, id: this.#imapReplies.length, at: this.#options.now() });
+  }
+
   #peerClosed(): void {
     this.#activity();
     const tail = this.#splitter.flush();
@@ -355,13 +393,20 @@ export class TerminalConnection {
     this.#line('note', text);
   }
 
-  #line(kind: TerminalLineKind, text: string, replyClass?: number, pop3Status?: Pop3StatusWord): void {
+  #line(
+    kind: TerminalLineKind,
+    text: string,
+    replyClass?: number,
+    pop3Status?: Pop3StatusWord,
+    imapStatus?: ImapLineStatus,
+  ): void {
     this.#lines.push({
       id: this.#lines.length,
       kind,
       text,
       ...(replyClass === undefined ? {} : { replyClass }),
       ...(pop3Status === undefined ? {} : { pop3Status }),
+      ...(imapStatus === undefined ? {} : { imapStatus }),
     });
     this.#dirty = true;
   }

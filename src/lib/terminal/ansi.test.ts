@@ -27,6 +27,22 @@ describe('styleLine', () => {
     ]);
   });
 
+  it('colours an IMAP tag and status word, or the + of a continuation (RFC 3501 §7.1, §7.5)', () => {
+    expect([
+      styleLine({ kind: 'received', text: 'a1 OK Logged in', imapStatus: 'OK' }),
+      styleLine({ kind: 'received', text: 'a2 NO [NONEXISTENT] No such mailbox', imapStatus: 'NO' }),
+      styleLine({ kind: 'received', text: '* BYE Logging out', imapStatus: 'BYE' }),
+      styleLine({ kind: 'received', text: '+ OK', imapStatus: '+' }),
+      styleLine({ kind: 'received', text: '* 3 EXISTS' }),
+    ]).toEqual([
+      '\x1b[32ma1 OK\x1b[0m Logged in',
+      '\x1b[31ma2 NO\x1b[0m [NONEXISTENT] No such mailbox',
+      '\x1b[33m* BYE\x1b[0m Logging out',
+      '\x1b[33m+\x1b[0m OK',
+      '* 3 EXISTS',
+    ]);
+  });
+
   it('prints a server line that is not a reply as it is', () => {
     expect(styleLine({ kind: 'received', text: '␖␃␁' })).toBe('␖␃␁');
   });

@@ -40,6 +40,7 @@ export interface PrintableLine {
   readonly text: string;
   readonly replyClass?: number;
   readonly pop3Status?: '+OK' | '-ERR' | '+';
+  readonly imapStatus?: 'OK' | 'NO' | 'BAD' | 'PREAUTH' | 'BYE' | '+';
 }
 
 /** Colour of a reply code by its first digit: 2 done, 3 go on, 4 try later, 5 refused (RFC 5321 §4.2.1). */
@@ -57,9 +58,19 @@ const POP3_COLOURS: Readonly<Record<'+OK' | '-ERR' | '+', string>> = {
   '+': SGR.yellow,
 };
 
+/** Colour of an IMAP status (RFC 3501 §7.1): done, refused, or go on. */
+const IMAP_COLOURS: Readonly<Record<'OK' | 'NO' | 'BAD' | 'PREAUTH' | 'BYE' | '+', string>> = {
+  OK: SGR.green,
+  PREAUTH: SGR.green,
+  NO: SGR.red,
+  BAD: SGR.red,
+  BYE: SGR.yellow,
+  '+': SGR.yellow,
+};
+
 /**
  * One line, coloured: what the learner sent after the prompt in cyan, a
- * reply's three-digit code (or a POP3 status word) in its class colour, the
+ * reply's three-digit code (or a POP3 or IMAP status) in its class colour, the
  * terminal's own notes dim
  * and marked with `*` (as curl and telnet mark theirs), errors in red.
  */
@@ -72,6 +83,12 @@ export function styleLine(line: PrintableLine): string {
     case 'error':
       return `${SGR.red}* ${line.text}${SGR.reset}`;
     case 'received': {
+      if (line.imapStatus !== undefined) {
+        // The tag (or `*`) and the status word: `a1 OK`, `* BYE`, `+`.
+        const at = line.imapStatus === '+' ? 0 : line.text.indexOf(' ') + 1;
+        const n = at + line.imapStatus.length;
+        return `${IMAP_COLOURS[line.imapStatus]}${line.text.slice(0, n)}${SGR.reset}${line.text.slice(n)}`;
+      }
       if (line.pop3Status !== undefined) {
         const n = line.pop3Status.length;
         return `${POP3_COLOURS[line.pop3Status]}${line.text.slice(0, n)}${SGR.reset}${line.text.slice(n)}`;

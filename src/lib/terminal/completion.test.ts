@@ -84,3 +84,40 @@ describe('completeCommand', () => {
     expect(completeCommand('us', 2)).toBeUndefined();
   });
 });
+
+describe('completeCommand for IMAP', () => {
+  const imap = (text: string, nextTag = 'a1', expecting: 'command' | 'done' | 'other' = 'command') =>
+    completeCommand(text, text.length, 'imap', { nextTag, expecting });
+
+  it('puts the next tag in front of a command typed without one (RFC 3501 §2.2.1)', () => {
+    expect(imap('LOGIN bob@example.net bob-password')).toEqual({
+      kind: 'replace',
+      text: 'a1 LOGIN bob@example.net bob-password',
+    });
+    expect(imap('sel', 'a2')).toEqual({ kind: 'replace', text: 'a2 SELECT ' });
+    expect(imap('capability', 'a3')).toEqual({ kind: 'replace', text: 'a3 CAPABILITY' });
+    expect(imap('lo')).toEqual({ kind: 'replace', text: 'a1 LOG' });
+  });
+
+  it('completes the verb after a tag, bare verbs without a space', () => {
+    expect(imap('a4 fe')).toEqual({ kind: 'replace', text: 'a4 FETCH ' });
+    expect(imap('a9 logo')).toEqual({ kind: 'replace', text: 'a9 LOGOUT' });
+    expect(imap('a1 LOG')).toEqual({ kind: 'options', options: ['LOGIN', 'LOGOUT'] });
+    expect(imap('a1 ui')).toEqual({ kind: 'replace', text: 'a1 UID ' });
+  });
+
+  it('completes the commands that have a UID form after UID (RFC 3501 §6.4.8, RFC 4315, RFC 6851)', () => {
+    expect(imap('a5 UID f')).toEqual({ kind: 'replace', text: 'a5 UID FETCH ' });
+    expect(imap('a5 uid s')).toEqual({ kind: 'options', options: ['SEARCH', 'STORE'] });
+    expect(imap('a5 UID e')).toEqual({ kind: 'replace', text: 'a5 UID EXPUNGE ' });
+    expect(imap('a5 UID FETCH 1:* FLAGS')).toBeUndefined();
+  });
+
+  it('offers DONE while idling, and nothing inside a literal or a SASL exchange', () => {
+    expect(imap('do', 'a3', 'done')).toEqual({ kind: 'replace', text: 'DONE' });
+    expect(imap('DONE', 'a3', 'done')).toBeUndefined();
+    expect(imap('sel', 'a3', 'other')).toBeUndefined();
+    // A tag being typed is left alone.
+    expect(imap('a1')).toBeUndefined();
+  });
+});

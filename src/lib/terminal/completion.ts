@@ -1,14 +1,25 @@
 /**
  * Tab completion for the terminal's command line, the way a shell completes:
- * the verb being typed (SMTP's or POP3's, by the port the terminal is
+ * the verb being typed (SMTP's, POP3's or IMAP's, by the port the terminal is
  * connected to), then for SMTP `FROM:<` after MAIL and `TO:<` after RCPT.
+ * IMAP commands start with a tag (RFC 3501 §2.2.1): a command typed without
+ * one gets the next tag put in front (`LOGIN bob pw` → `a1 LOGIN bob pw`),
+ * and after `UID` the commands that have a UID form complete.
  * It only ever completes at the end of the line, which is where a learner
  * types; with the cursor elsewhere, Tab does nothing here and moves focus on.
  */
-import { POP3_VERBS, SMTP_VERBS } from '../../../simulators/index.ts';
+import { IMAP_UID_VERBS, IMAP_VERBS, POP3_VERBS, SMTP_VERBS } from '../../../simulators/index.ts';
 
 /** Whose commands the terminal completes. */
-export type CommandProtocol = 'smtp' | 'pop3';
+export type CommandProtocol = 'smtp' | 'pop3' | 'imap';
+
+/** What IMAP completion needs to know of the conversation. */
+export interface ImapCompletionContext {
+  /** The tag to put in front of a command typed without one. */
+  readonly nextTag: string;
+  /** What the line is: a new command, IDLE's DONE, or something else (literal data, a SASL response). */
+  readonly expecting: 'command' | 'done' | 'other';
+}
 
 /** What pressing Tab does to the line. */
 export type Completion =
@@ -27,11 +38,25 @@ export type Completion =
 const NO_SPACE: Readonly<Record<CommandProtocol, ReadonlySet<string>>> = {
   smtp: new Set(['DATA', 'RSET', 'QUIT', 'STARTTLS', 'HELP', 'NOOP']),
   pop3: new Set(['STAT', 'NOOP', 'RSET', 'QUIT', 'CAPA', 'STLS', 'LIST', 'UIDL']),
+  // RFC 3501 §6.1, §6.2.1, §6.4.1–3, RFC 2177, RFC 2342, RFC 3691.
+  imap: new Set([
+    'CAPABILITY',
+    'NOOP',
+    'LOGOUT',
+    'STARTTLS',
+    'CHECK',
+    'CLOSE',
+    'EXPUNGE',
+    'IDLE',
+    'NAMESPACE',
+    'UNSELECT',
+  ]),
 };
 
 const VERBS: Readonly<Record<CommandProtocol, readonly string[]>> = {
   smtp: SMTP_VERBS,
   pop3: POP3_VERBS,
+  imap: [...IMAP_VERBS, 'UID'],
 };
 
 /** The fixed start of the argument of MAIL and RCPT (RFC 5321 §4.1.1.2, §4.1.1.3). */
@@ -46,8 +71,10 @@ export function completeCommand(
   text: string,
   cursor: number,
   protocol: CommandProtocol = 'smtp',
+  imap: ImapCompletionContext = { nextTag: 'a1', expecting: 'command' },
 ): Completion | undefined {
   if (cursor !== text.length || text.trim() === '') return undefined;
+  if (protocol === 'imap') return completeImap(text, imap);
   const lead = /^\s*/.exec(text)![0];
   const rest = text.slice(lead.length);
   const space = rest.indexOf(' ');
@@ -75,6 +102,53 @@ function completeVerb(lead: string, word: string, protocol: CommandProtocol): Co
   const common = commonPrefix(matches);
   if (common.length > upper.length) return { kind: 'replace', text: lead + common };
   return { kind: 'options', options: matches };
+}
+
+const isImapVerb = (word: string) => VERBS.imap.includes(word.toUpperCase());
+
+/**
+ * IMAP: `[tag] verb [UID verb] …`. A first word that is (or begins) a verb
+ * means the tag is missing, and it is put in front; otherwise the first
+ * word is the tag and the verb after it completes.
+ */
+function completeImap(text: string, context: ImapCompletionContext): Completion | undefined {
+  if (context.expecting === 'done')
+    return 'DONE'.startsWith(text.trim().toUpperCase()) && text.trim() !== 'DONE'
+      ? { kind: 'replace', text: 'DONE' }
+      : undefined;
+  if (context.expecting !== 'command') return undefined;
+  const words = text.trimStart().split(' ');
+  const [first = '', ...rest] = words;
+  if (rest.length === 0) {
+    // One word: a verb begun without a tag, or a tag being typed.
+    const done =
+      completeVerb('', first, 'imap') ??
+      (isImapVerb(first) ? ({ kind: 'replace', text: first.toUpperCase() } as const) : undefined);
+    if (done === undefined) return undefined;
+    const tagged = (t: string) => `${context.nextTag} ${t}`;
+    return done.kind === 'replace' ? { kind: 'replace', text: tagged(done.text) } : done;
+  }
+  // A whole verb first: the learner left the tag out.
+  if (isImapVerb(first)) return { kind: 'replace', text: `${context.nextTag} ${text.trimStart()}` };
+  const [verb = '', ...after] = rest;
+  const head = `${first} `;
+  if (after.length === 0) {
+    const done = completeVerb('', verb, 'imap');
+    return done?.kind === 'replace' ? { kind: 'replace', text: head + done.text } : done;
+  }
+  if (verb.toUpperCase() === 'UID' && after.length === 1) {
+    const typed = after[0]!.toUpperCase();
+    const matches = IMAP_UID_VERBS.filter((v) => v.startsWith(typed));
+    if (matches.length === 1 && matches[0] !== typed)
+      return { kind: 'replace', text: `${head}UID ${matches[0]!} ` };
+    if (matches.length > 1) {
+      const common = commonPrefix(matches);
+      return common.length > typed.length
+        ? { kind: 'replace', text: `${head}UID ${common}` }
+        : { kind: 'options', options: matches };
+    }
+  }
+  return undefined;
 }
 
 function commonPrefix(words: readonly string[]): string {

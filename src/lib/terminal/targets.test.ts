@@ -61,4 +61,13 @@ describe('terminalProtocol', () => {
       terminalProtocol(undefined, 25),
     ]).toEqual(['pop3', 'pop3', 'smtp', 'smtp', 'pop3', 'pop3', 'smtp']);
   });
+
+  it('speaks IMAP on the imap and imaps services, and on ports 143 and 993 (RFC 3501 §2.1, RFC 8314)', () => {
+    expect([
+      terminalProtocol('imap', 143),
+      terminalProtocol('imaps', 993),
+      terminalProtocol(undefined, 143),
+      terminalProtocol(undefined, 993),
+    ]).toEqual(['imap', 'imap', 'imap', 'imap']);
+  });
 });

@@ -3,10 +3,20 @@
  * named the way a learner would type it (`mx.example.net:25`).
  */
 
-/** Whose commands a terminal on a port speaks: POP3 on `pop3`/`pop3s` (ports 110 and 995, RFC 1939 §3, RFC 8314), else SMTP. */
-export function terminalProtocol(service: string | undefined, port: number): 'smtp' | 'pop3' {
-  if (service === undefined) return port === 110 || port === 995 ? 'pop3' : 'smtp';
-  return service === 'pop3' || service === 'pop3s' ? 'pop3' : 'smtp';
+/**
+ * Whose commands a terminal on a port speaks: POP3 on `pop3`/`pop3s` (ports
+ * 110 and 995, RFC 1939 §3, RFC 8314), IMAP on `imap`/`imaps` (143 and 993,
+ * RFC 3501 §2.1, RFC 8314), else SMTP.
+ */
+export function terminalProtocol(service: string | undefined, port: number): 'smtp' | 'pop3' | 'imap' {
+  const known: Readonly<Record<string, 'pop3' | 'imap'>> = {
+    pop3: 'pop3',
+    pop3s: 'pop3',
+    imap: 'imap',
+    imaps: 'imap',
+  };
+  if (service !== undefined) return known[service] ?? 'smtp';
+  return port === 110 || port === 995 ? 'pop3' : port === 143 || port === 993 ? 'imap' : 'smtp';
 }
 
 /** A listening service, as the host reports it. */
