@@ -28,6 +28,7 @@ import { verifyDkim } from '../auth/dkim/verify.ts';
 import { formatAuthenticationResults } from '../auth/authentication-results.ts';
 import { dmarcAuthorDomains, dmarcInputFor } from '../auth/dmarc-input.ts';
 import { evaluateDmarc } from '../auth/dmarc/evaluate.ts';
+import { loadPublicSuffixList, publicSuffixListLoaded } from '../auth/dmarc/org-domain.ts';
 import { fromDomainOf, strictestResult } from '../auth/dmarc/from-domain.ts';
 import type { DmarcMode } from '../auth/dmarc/record.ts';
 import type { DmarcResult } from '../auth/dmarc/types.ts';
@@ -170,6 +171,11 @@ export function checkInbound(
         text: `DMARC not applied: ${why ?? ''}`,
       });
       next(undefined);
+      return;
+    }
+    if (options.dmarcMode === 'rfc7489' && !publicSuffixListLoaded()) {
+      // RFC 7489 needs the Public Suffix List; loading it holds the clock, so the trace is the same either way.
+      env.effects.run(loadPublicSuffixList, () => runDmarc(spf, dkim, next));
       return;
     }
     const results: DmarcResult[] = [];

@@ -1,7 +1,11 @@
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadPublicSuffixList } from './org-domain.ts';
 import { formatAuthResultsDmarc } from './header.ts';
 import type { DmarcMode } from './record.ts';
 import { A, dmarc, zone } from './testing/zone.ts';
+
+// RFC 7489's organizational domain needs the Public Suffix List, loaded on first need.
+beforeAll(() => loadPublicSuffixList());
 
 const BOTH: readonly DmarcMode[] = ['rfc9989', 'rfc7489'];
 const pass = (domain: string) => ({ result: 'pass' as const, domain });

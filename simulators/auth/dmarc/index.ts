@@ -21,6 +21,8 @@ export {
   type DmarcUri,
 } from './record.ts';
 export {
+  loadPublicSuffixList,
+  publicSuffixListLoaded,
   pslOrganizationalDomain,
   treeWalkTargets,
   selectOrganizationalDomain,

@@ -4,8 +4,11 @@
  * RFC 7489 §3.2 uses a Public Suffix List: the organizational domain is the
  * longest public suffix that matches plus one more label. Mailroom uses the
  * `tldts` package (pure JavaScript with the list compiled in: no Node APIs,
- * no I/O, so it runs in the engine and the browser bundle) and does not
- * hand-write a list. `allowPrivateDomains: true` applies the whole list, the
+ * no I/O) and does not hand-write a list. The list is a quarter of a
+ * megabyte, so it is loaded on first need ({@link loadPublicSuffixList}):
+ * the receiving MTA loads it as an effect that holds the virtual clock, so
+ * when it arrives changes nothing in the trace, and the web app's first
+ * page load stays small. `allowPrivateDomains: true` applies the whole list, the
  * PRIVATE section included (`blogspot.com`, `github.io`…): RFC 7489 §3.2
  * points at publicsuffix.org's list, which has both sections, and treating
  * `alice.github.io` and `bob.github.io` as one organization would let one
@@ -16,7 +19,23 @@
  * the names it may query ({@link treeWalkTargets}) and the selection of the
  * Organizational Domain from what it found ({@link selectOrganizationalDomain}).
  */
-import { getDomain } from 'tldts';
+type GetDomain = (domain: string) => string | null;
+
+let getDomain: GetDomain | undefined;
+let loading: Promise<void> | undefined;
+
+/** Loads the Public Suffix List once; later calls return the same promise. */
+export function loadPublicSuffixList(): Promise<void> {
+  loading ??= import('tldts').then((tldts) => {
+    getDomain = (domain) => tldts.getDomain(domain, { allowPrivateDomains: true, validateHostname: false });
+  });
+  return loading;
+}
+
+/** Whether {@link pslOrganizationalDomain} can answer now. */
+export function publicSuffixListLoaded(): boolean {
+  return getDomain !== undefined;
+}
 
 /** RFC 9989 §4.10 step 4: a name with more labels is shortened to this many after the first query. */
 export const TREE_WALK_MAX_LABELS = 7;
@@ -32,7 +51,9 @@ export const TREE_WALK_MAX_QUERIES = 1 + TREE_WALK_MAX_LABELS;
  * OpenDMARC does.
  */
 export function pslOrganizationalDomain(domain: string): string {
-  return getDomain(domain, { allowPrivateDomains: true, validateHostname: false }) ?? domain;
+  if (getDomain === undefined)
+    throw new Error('the Public Suffix List is not loaded: await loadPublicSuffixList()');
+  return getDomain(domain) ?? domain;
 }
 
 /**

@@ -1,8 +1,11 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DnsAnswer, DnsQuery } from '../../dns/records.ts';
 import { evaluateDmarc, MAX_DMARC_QUERIES } from './evaluate.ts';
-import { TREE_WALK_MAX_QUERIES, treeWalkTargets } from './org-domain.ts';
+import { loadPublicSuffixList, TREE_WALK_MAX_QUERIES, treeWalkTargets } from './org-domain.ts';
+
+// RFC 7489's organizational domain needs the Public Suffix List, loaded on first need.
+beforeAll(() => loadPublicSuffixList());
 
 const LABELS = ['a', 'b', 'example', 'co', 'uk', 'com', 'mail', 'x1'];
 const domainArb = fc

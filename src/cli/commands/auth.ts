@@ -25,6 +25,7 @@ import { runDkim, verifyDkim, webCryptoDkim, type DkimResult } from '../../../si
 import { dmarcAuthorDomains, dmarcInputFor } from '../../../simulators/auth/dmarc-input.ts';
 import {
   evaluateDmarc,
+  loadPublicSuffixList,
   fromDomainOf,
   runDmarc,
   strictestResult,
@@ -306,6 +307,7 @@ function settings(values: Values): Settings {
 
 /** Runs SPF, DKIM and DMARC on the message, as the MTA does (agents/inbound-auth.ts). */
 async function check(message: Uint8Array, s: Settings, dns: ZoneResolver): Promise<Verdicts> {
+  if (s.mode === 'rfc7489') await loadPublicSuffixList();
   const resolve = dns.resolver.resolve.bind(dns.resolver);
   const input = spfInputFor({
     ip: s.ip,
