@@ -27,6 +27,8 @@ export interface SequenceArrow {
   readonly conn: string | undefined;
   readonly encrypted: boolean;
   readonly mark: ArrowMark | undefined;
+  /** Sent by the side that asks: the connection's client, or the resolver. */
+  readonly request: boolean;
 }
 
 export interface SequenceGroup {
@@ -82,15 +84,18 @@ export class SequenceModel {
   }
 
   #push(
-    arrow: Omit<SequenceArrow, 'moreLines' | 'conn' | 'encrypted' | 'mark'> & Partial<SequenceArrow>,
+    arrow: Omit<SequenceArrow, 'moreLines' | 'conn' | 'encrypted' | 'mark' | 'request'> &
+      Partial<SequenceArrow>,
   ): void {
     this.#lifeline(arrow.from);
     this.#lifeline(arrow.to);
+    const conn = arrow.conn === undefined ? undefined : this.#conns.get(arrow.conn);
     const full: SequenceArrow = {
       moreLines: 0,
       conn: undefined,
       encrypted: false,
       mark: undefined,
+      request: conn ? arrow.from === conn.client : arrow.kind === 'dns',
       ...arrow,
     };
     if (full.conn !== undefined) {
@@ -199,6 +204,7 @@ export class SequenceModel {
           to: q.from,
           kind: 'dns',
           label: formatAnswer(e.answer),
+          request: false,
         });
         break;
       }
@@ -272,6 +278,11 @@ export interface SequenceLayout {
   readonly groups: readonly PlacedGroup[];
   /** Arrows before the window, counted, not drawn. */
   readonly hidden: number;
+  /**
+   * How far the drawing is scrolled up past the hidden arrows. Positions are
+   * absolute, so as the window slides only this changes, not every arrow.
+   */
+  readonly shift: number;
 }
 
 /** Places the latest `limit` arrows (a long run never floods the DOM) and the groups they touch. */
@@ -279,7 +290,7 @@ export function layoutSequence(model: SequenceModel, limit = 400): SequenceLayou
   const { column, row, top, side } = SEQUENCE_GEOMETRY;
   const xOf = new Map(model.lifelines.map((h, i) => [h, side + i * column]));
   const hidden = Math.max(0, model.arrows.length - limit);
-  const y = (index: number) => top + (index - hidden + 1) * row;
+  const y = (index: number) => top + (index + 1) * row;
   const arrows = model.arrows.slice(hidden).map((arrow, i) => ({
     arrow,
     y: y(hidden + i),
@@ -306,5 +317,6 @@ export function layoutSequence(model: SequenceModel, limit = 400): SequenceLayou
     arrows,
     groups,
     hidden,
+    shift: hidden * row,
   };
 }

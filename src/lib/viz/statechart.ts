@@ -146,15 +146,50 @@ function withAncestors(path: string): string[] {
   return parts.map((_, i) => parts.slice(0, i + 1).join('.'));
 }
 
+type SessionStart = Extract<TraceEvent, { type: 'session.start' }>;
+type Step = SessionPath['steps'][number];
+
+/** The sessions of a trace and each one's states, read by increments (a view calls it every frame). */
+export class SessionIndex {
+  readonly starts: SessionStart[] = [];
+  readonly #steps = new Map<string, Step[]>();
+  readonly #ended = new Set<string>();
+  #seen = 0;
+
+  /** Reads the events not seen yet; returns whether anything changed. */
+  update(events: readonly TraceEvent[]): boolean {
+    const before = this.#seen;
+    for (let i = this.#seen; i < events.length; i++) {
+      const e = events[i]!;
+      if (e.type === 'session.start') this.starts.push(e);
+      else if (e.type === 'session.state') {
+        let steps = this.#steps.get(e.session);
+        if (!steps) this.#steps.set(e.session, (steps = []));
+        steps.push({ state: e.state, event: e.event, at: e.at });
+      } else if (e.type === 'session.end') this.#ended.add(e.session);
+    }
+    this.#seen = events.length;
+    return events.length !== before;
+  }
+
+  steps(session: string): readonly Step[] {
+    return this.#steps.get(session) ?? [];
+  }
+
+  ended(session: string): boolean {
+    return this.#ended.has(session);
+  }
+}
+
 /** Reads a session's path from the trace. */
 export function sessionPath(events: readonly TraceEvent[], session: string, graph: ChartGraph): SessionPath {
-  const steps: { state: string; event: string; at: number }[] = [];
-  let ended = false;
-  for (const e of events) {
-    if (e.type === 'session.state' && e.session === session)
-      steps.push({ state: e.state, event: e.event, at: e.at });
-    else if (e.type === 'session.end' && e.session === session) ended = true;
-  }
+  const index = new SessionIndex();
+  index.update(events);
+  return pathOf(index.steps(session), index.ended(session), graph);
+}
+
+/** A session's path from its steps. */
+export function pathOf(steps: readonly Step[], ended: boolean, graph: ChartGraph): SessionPath {
   const visited = new Set<string>();
   const taken = new Set<string>();
   const edgeKeys = new Set(graph.transitions.map((t) => `${t.source}→${t.target}`));
