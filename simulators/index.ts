@@ -6,7 +6,17 @@ export { bytesToLatin1, utf8Bytes, utf8Text, latin1Bytes } from './core/bytes.ts
 export type { TraceEvent, TraceEventBody, TraceEventOf, Endpoint, Direction } from './trace/events.ts';
 export { Trace } from './trace/trace.ts';
 export type { DnsAnswer, DnsQuery, ResourceRecord, RRType } from './dns/records.ts';
-export { parseZone, formatRecord, type ZoneDiagnostic, type ParsedZone } from './dns/zone-file.ts';
+export {
+  parseZone,
+  formatRecord,
+  type ZoneDiagnostic,
+  type ZoneEdit,
+  type ZoneFix,
+  type ParsedZone,
+} from './dns/zone-file.ts';
+export { RR_TYPES } from './dns/records.ts';
+export { checkZone, type CheckZoneOptions, type ZoneCheck } from './auth/record-lint.ts';
+export type { RecordTerm } from './auth/record-outline.ts';
 export { World, type WorldOptions, type ZoneReport } from './world/world.ts';
 export {
   parseScenario,
