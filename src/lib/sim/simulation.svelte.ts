@@ -11,7 +11,6 @@
  */
 import {
   PRESETS,
-  checkZone,
   webCryptoDkim,
   World,
   type DkimCrypto,
@@ -26,7 +25,7 @@ import {
   type StoredMessage,
   type SubmissionResult,
   type TraceEvent,
-  type ZoneCheck,
+  type CheckZoneOptions,
   type ZoneReport,
 } from '../../../simulators/index.ts';
 import { terminalProtocol, type ServiceView } from '../terminal/targets.ts';
@@ -432,16 +431,17 @@ export class Simulation {
   }
 
   /**
-   * Checks zone text as the editor shows it (the engine's checks: master
-   * file, then SPF, DMARC and DKIM records), following includes and report
-   * addresses into the other zones as the world serves them.
+   * What the engine's zone checks (`checkZone`) need to check zone `origin`
+   * as this world would serve it: the other zones as served, so includes and
+   * report addresses are followed into them, and the DMARC rules its
+   * receivers apply.
    */
-  checkZone(origin: string, text: string): ZoneCheck {
+  zoneCheckOptions(origin: string): CheckZoneOptions {
     const otherZones = this.zoneOrigins
       .filter((o) => o !== origin)
       .map((o) => ({ origin: o, text: this.zoneText(o) }));
     const mode = this.#world.scenario.hosts.find((h) => h.smtp?.dmarcMode !== undefined)?.smtp?.dmarcMode;
-    return checkZone(text, { origin, otherZones, ...(mode ? { dmarcMode: mode } : {}) });
+    return { origin, otherZones, ...(mode ? { dmarcMode: mode } : {}) };
   }
 
   /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   PRESETS,
   findField,
+  loadZoneChecks,
   readHeaderSection,
   type StoredMessage,
   type TraceEvent,
@@ -89,14 +90,15 @@ describe('Simulation zone editing', () => {
     expect(verdicts(sim.trace).map((v) => v.spf)).toEqual(['fail', 'pass']);
   });
 
-  it('checks zone text with the engine, following names into the other zones the world serves', () => {
+  it('gives the engine’s checks the other zones the world serves, so includes are followed into them', async () => {
+    const { checkZone } = await loadZoneChecks();
     const sim = new Simulation(PRESETS.default, { frames: noFrames, crypto: null });
     const text = original.replace('ip4:192.0.2.25 -all', 'include:example.net +all');
-    const check = sim.checkZone('example.com', text);
+    const check = checkZone(text, sim.zoneCheckOptions('example.com'));
     expect(check.diagnostics.map((d) => d.code)).toEqual(['spf-pass-all']);
-    const broken = sim.checkZone(
-      'example.com',
+    const broken = checkZone(
       original.replace('ip4:192.0.2.25', 'include:nope.example.net'),
+      sim.zoneCheckOptions('example.com'),
     );
     expect(broken.diagnostics.map((d) => d.code)).toEqual(['spf-void-lookup', 'spf-include-none']);
     expect(check.terms.filter((t) => t.protocol === 'spf').map((t) => t.text)).toEqual([
