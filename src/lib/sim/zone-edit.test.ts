@@ -79,6 +79,16 @@ describe('Simulation zone editing', () => {
     expect(subjects(sim.mailboxes[BOB])).toEqual(['signed']);
   });
 
+  it('fails DMARC when the DKIM keys cannot be fetched either (;@servfail), and p=reject bounces it', async () => {
+    const sim = new Simulation(PRESETS.default, { frames: noFrames });
+    const pragmas = ';@servfail rsa2026._domainkey.example.com.\n;@servfail ed2026._domainkey.example.com. TXT\n';
+    sim.applyZone('example.com', `${withoutMsa}${pragmas}`);
+    await sendAndSettle(sim, 'unsigned');
+    expect(verdicts(sim.trace)).toEqual([{ spf: 'fail', dkim: ['temperror', 'temperror'], dmarc: 'fail' }]);
+    expect(subjects(sim.mailboxes[BOB])).toEqual([]);
+    expect(subjects(sim.mailboxes[ALICE])).toEqual([expect.stringMatching(/^Undelivered Mail/)]);
+  });
+
   it('keeps saved zones across a reset, and a save of the scenario’s text restores it', async () => {
     const sim = new Simulation(PRESETS.default, { frames: noFrames, crypto: null });
     sim.applyZone('example.com', withoutMsa);
