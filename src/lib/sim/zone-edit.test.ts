@@ -81,7 +81,8 @@ describe('Simulation zone editing', () => {
 
   it('fails DMARC when the DKIM keys cannot be fetched either (;@servfail), and p=reject bounces it', async () => {
     const sim = new Simulation(PRESETS.default, { frames: noFrames });
-    const pragmas = ';@servfail rsa2026._domainkey.example.com.\n;@servfail ed2026._domainkey.example.com. TXT\n';
+    const pragmas =
+      ';@servfail rsa2026._domainkey.example.com.\n;@servfail ed2026._domainkey.example.com. TXT\n';
     sim.applyZone('example.com', `${withoutMsa}${pragmas}`);
     await sendAndSettle(sim, 'unsigned');
     expect(verdicts(sim.trace)).toEqual([{ spf: 'fail', dkim: ['temperror', 'temperror'], dmarc: 'fail' }]);
