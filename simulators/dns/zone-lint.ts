@@ -2,8 +2,10 @@
  * Checks that look at a zone as a whole, after every record has parsed: the
  * mistakes a postmaster wants pointed out before the zone goes live. These
  * are the editor's live diagnostics. Only breaches of a DNS rule are errors;
- * data that DNS serves fine but mail will trip over (an MX on an alias) is a warning, because a lesson may break it on purpose and
- * the zone must still load.
+ * data that DNS serves fine but mail will trip over (an MX on an alias) is a
+ * warning, because a lesson may break it on purpose and the zone must still
+ * load. The mail records themselves (SPF, DMARC, DKIM) are checked by
+ * auth/record-lint.ts.
  */
 import type { ResourceRecord } from './records.ts';
 import type { ZoneDiagnostic, ZoneFix } from './zone-file.ts';

@@ -263,7 +263,7 @@ export function lintSpfRecord(text: string, domain: string, dns: KnownDns): Reco
         {
           severity: 'error',
           code: 'spf-pass-all',
-          message: `'${all.text}' gives pass to every host on the internet: anyone can send mail as ${domain} (RFC 7208 §5.1 asks for care with 'all'); end with -all or ~all`,
+          message: `'${all.text}' gives pass to every host on the internet: anyone can send mail as ${domain}, since 'all' always matches (RFC 7208 §5.1); end with -all or ~all`,
         },
         safer,
       );
