@@ -112,6 +112,8 @@ test.describe('zone editor', () => {
     await all.hover();
     await expect(page.locator('.monaco-hover').filter({ hasText: 'matches every sender' })).toBeVisible();
     await page.screenshot({ path: 'e2e/screenshots/zone-editor-pass-all.png' });
+    await passAll.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'e2e/screenshots/zone-editor-problems.png' });
 
     // The quick fix turns it into -all: now no host at all may send for example.com.
     await passAll.getByRole('button').click();
