@@ -8,7 +8,24 @@ export { Trace } from './trace/trace.ts';
 export { traceToPcapng, type PcapCapture, type PcapOptions } from './trace/pcap.ts';
 export type { SubtleForTls } from './net/tls-wire.ts';
 export type { DnsAnswer, DnsQuery, ResourceRecord, RRType } from './dns/records.ts';
-export { parseZone, formatRecord, type ZoneDiagnostic, type ParsedZone } from './dns/zone-file.ts';
+export {
+  parseZone,
+  formatRecord,
+  type ZoneDiagnostic,
+  type ZoneEdit,
+  type ZoneFix,
+  type ParsedZone,
+} from './dns/zone-file.ts';
+export { RR_TYPES } from './dns/records.ts';
+export type { CheckZoneOptions, ZoneCheck } from './auth/record-lint.ts';
+import type * as RecordLint from './auth/record-lint.ts';
+/**
+ * The zone checks of the zone editor (`checkZone`: the master file, then the
+ * SPF, DMARC and DKIM records), loaded on demand: only the editor needs them,
+ * so they stay out of the first page load.
+ */
+export const loadZoneChecks = (): Promise<typeof RecordLint> => import('./auth/record-lint.ts');
+export type { RecordTerm } from './auth/record-outline.ts';
 export { World, type WorldOptions, type ZoneReport } from './world/world.ts';
 export {
   parseScenario,

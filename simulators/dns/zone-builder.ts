@@ -239,7 +239,15 @@ export class ZoneBuilder {
     }
     const rr: ResourceRecord = { name: owner, ttl: effectiveTtl, class: 'IN', ...rdata };
     const target = rdata.type === 'MX' ? data[1]! : data[0]!;
-    this.records.push({ rr, owner: span(first), type: span(typeToken), data: span(target) });
+    this.records.push({
+      rr,
+      owner: span(first),
+      type: span(typeToken),
+      data: span(target),
+      ...(rdata.type === 'TXT' ? { strings: data } : {}),
+      firstLine: entry.firstLine,
+      lastLine: entry.lastLine,
+    });
   }
 
   #rdata(type: RRType, typeToken: ZoneToken, data: readonly ZoneToken[]): RData | undefined {

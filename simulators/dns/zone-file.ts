@@ -25,7 +25,7 @@
 import { RR_TYPES, type RRType, type ResourceRecord } from './records.ts';
 import { diagnostic, lexZone } from './zone-lexer.ts';
 import { ZoneBuilder, normaliseName } from './zone-builder.ts';
-import { lintZone } from './zone-lint.ts';
+import { lintZone, type LocatedRecord } from './zone-lint.ts';
 
 export { normaliseName, parseTtl } from './zone-builder.ts';
 
@@ -44,6 +44,26 @@ export interface ZoneDiagnostic {
   readonly endColumn: number;
   readonly code: string;
   readonly message: string;
+  /** Changes that fix the problem, when one is obvious (the editor offers them as quick fixes). */
+  readonly fixes?: readonly ZoneFix[];
+}
+
+/**
+ * A replacement of the text between two places of a zone (1-based; the end
+ * column is exclusive; a line past the last one stands for the end of the text).
+ */
+export interface ZoneEdit {
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly text: string;
+}
+
+/** One way to fix a {@link ZoneDiagnostic}: a title for the learner and the edits it makes. */
+export interface ZoneFix {
+  readonly title: string;
+  readonly edits: readonly ZoneEdit[];
 }
 
 /** The result of {@link parseZone}. */
@@ -100,6 +120,18 @@ export interface ParseZoneOptions {
  * with the next entry.
  */
 export function parseZone(text: string, options: ParseZoneOptions = {}): ParsedZone {
+  const { located: _located, ...zone } = parseZoneLocated(text, options);
+  return zone;
+}
+
+/** A parsed zone that also knows where each record was written (what the record checks need). */
+export interface LocatedZone extends ParsedZone {
+  /** The records with the places of their parts, in file order (the same records as `records`). */
+  readonly located: readonly LocatedRecord[];
+}
+
+/** {@link parseZone}, keeping each record's place in the text. Never throws. */
+export function parseZoneLocated(text: string, options: ParseZoneOptions = {}): LocatedZone {
   const lexed = lexZone(text);
   const builder = new ZoneBuilder(options);
   for (const entry of lexed.entries) builder.entry(entry);
@@ -113,7 +145,13 @@ export function parseZone(text: string, options: ParseZoneOptions = {}): ParsedZ
   ];
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   const records = builder.records.map((r) => r.rr);
-  return { origin, records, diagnostics, ...(pragmas.faults.length > 0 ? { faults: pragmas.faults } : {}) };
+  return {
+    origin,
+    records,
+    diagnostics,
+    ...(pragmas.faults.length > 0 ? { faults: pragmas.faults } : {}),
+    located: builder.records,
+  };
 }
 
 const FAULT_KINDS: readonly ZoneFault['kind'][] = ['timeout', 'servfail'];

@@ -45,6 +45,9 @@ export interface ZoneEntry {
   readonly ownerOmitted: boolean;
   /** The tokenizer reported an error inside this entry (a stray `)`, an unclosed quote). */
   readonly broken: boolean;
+  /** The 1-based lines it spans: where it starts, and where its last token or `)` is. */
+  readonly firstLine: number;
+  readonly lastLine: number;
 }
 
 /** What the tokenizer found: the entries, and the diagnostics for broken quotes and parentheses. */
@@ -72,6 +75,7 @@ export function lexZone(text: string): LexedZone {
   let tokens: ZoneToken[] = [];
   let ownerOmitted = false;
   let broken = false;
+  let firstLine = 1;
   let depth = 0;
   let open: { lineIndex: number; column: number; diagnosticCount: number } | undefined;
 
@@ -82,6 +86,7 @@ export function lexZone(text: string): LexedZone {
       tokens = [];
       ownerOmitted = src[0] === ' ' || src[0] === '\t';
       broken = false;
+      firstLine = line;
     }
     let i = 0;
     while (i < src.length) {
@@ -150,7 +155,7 @@ export function lexZone(text: string): LexedZone {
     }
     li++;
     if (depth === 0) {
-      if (tokens.length > 0) entries.push({ tokens, ownerOmitted, broken });
+      if (tokens.length > 0) entries.push({ tokens, ownerOmitted, broken, firstLine, lastLine: line });
     } else if (li === lines.length && open !== undefined) {
       // Forget what was read after the '(' and resume on the next line (see above).
       diagnostics.length = open.diagnosticCount;

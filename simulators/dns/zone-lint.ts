@@ -2,13 +2,14 @@
  * Checks that look at a zone as a whole, after every record has parsed: the
  * mistakes a postmaster wants pointed out before the zone goes live. These
  * are the editor's live diagnostics. Only breaches of a DNS rule are errors;
- * data that DNS serves fine but mail will trip over (two SPF records, an MX
- * on an alias) is a warning, because a lesson may break it on purpose and
- * the zone must still load.
+ * data that DNS serves fine but mail will trip over (an MX on an alias) is a
+ * warning, because a lesson may break it on purpose and the zone must still
+ * load. The mail records themselves (SPF, DMARC, DKIM) are checked by
+ * auth/record-lint.ts.
  */
 import type { ResourceRecord } from './records.ts';
-import type { ZoneDiagnostic } from './zone-file.ts';
-import { diagnostic } from './zone-lexer.ts';
+import type { ZoneDiagnostic, ZoneFix } from './zone-file.ts';
+import { diagnostic, type ZoneToken } from './zone-lexer.ts';
 
 /** A place on one line of the zone file. */
 export interface Span {
@@ -25,10 +26,12 @@ export interface LocatedRecord {
   readonly type: Span;
   /** The token carrying the record's value: the MX exchange, the first TXT string, the address, … */
   readonly data: Span;
+  /** A TXT record's character-strings as written, in order, so a problem inside the text can be placed. */
+  readonly strings?: readonly ZoneToken[];
+  /** The lines of the entry: a parenthesised record spans several, and nothing else shares them. */
+  readonly firstLine: number;
+  readonly lastLine: number;
 }
-
-// RFC 7208 §4.5: a record starts with "v=spf1" followed by a space or its end.
-const SPF_RECORD = /^v=spf1(?: |$)/i;
 
 function isAtOrBelow(name: string, origin: string): boolean {
   return origin === '' || name === origin || name.endsWith(`.${origin}`);
@@ -37,6 +40,18 @@ function isAtOrBelow(name: string, origin: string): boolean {
 /** Identity of a record's data, TTL aside (RFC 2181 §5: an RRset holds no duplicates). */
 function dataKey(rr: ResourceRecord): string {
   return JSON.stringify({ ...rr, ttl: 0 });
+}
+
+/**
+ * The fix that deletes a record: every line of its entry, which it shares
+ * with nothing but comments (an entry starts at the start of a line and ends
+ * at the end of one).
+ */
+export function removeRecordFix(record: LocatedRecord, title: string): ZoneFix {
+  return {
+    title,
+    edits: [{ line: record.firstLine, column: 1, endLine: record.lastLine + 1, endColumn: 1, text: '' }],
+  };
 }
 
 /** Runs every zone-wide check; `origin` is the zone's origin ('' when unknown). */
@@ -97,27 +112,23 @@ export function lintZone(records: readonly LocatedRecord[], origin: string): Zon
       );
     }
 
-    // RFC 7208 §4.5: two SPF records at one name make every check a permerror.
-    const spf = list.filter((r) => r.rr.type === 'TXT' && SPF_RECORD.test(r.rr.strings.join('')));
-    for (const s of spf.slice(1)) {
-      warn(
-        s.type,
-        'multiple-spf',
-        `'${name}' already has an SPF record (line ${spf[0]!.type.line}): with two, SPF checks end in permerror (RFC 7208 §4.5); merge them into one`,
-      );
-    }
-
     const seen = new Map<string, LocatedRecord>();
     const ttlByType = new Map<string, LocatedRecord>();
     for (const r of list) {
       const key = dataKey(r.rr);
       const twin = seen.get(key);
       if (twin !== undefined) {
-        warn(
-          r.type,
-          'duplicate-record',
-          `the same record is on line ${twin.type.line}: servers keep one copy (RFC 2181 §5)`,
-        );
+        out.push({
+          ...diagnostic(
+            r.type.line,
+            r.type.column,
+            r.type.endColumn,
+            'duplicate-record',
+            `the same record is on line ${twin.type.line}: servers keep one copy (RFC 2181 §5)`,
+            'warning',
+          ),
+          fixes: [removeRecordFix(r, 'Remove the duplicate record')],
+        });
       } else seen.set(key, r);
       const sibling = ttlByType.get(r.rr.type);
       if (sibling === undefined) ttlByType.set(r.rr.type, r);

@@ -112,6 +112,20 @@ describe('World', () => {
     ]);
   });
 
+  it('reloads an edited zone while running, and notes it in the trace at the name server', () => {
+    const world = new World(PRESETS.default);
+    const report = world.reloadZone(
+      'example.net',
+      '$TTL 300\n@ IN MX 5 mx2.example.net.\nbad IN A 999.1.1.1\n',
+    );
+    expect(report.records).toBe(1);
+    expect(world.trace.events.at(-1)).toMatchObject({
+      type: 'note',
+      host: 'ns',
+      text: 'ns reloaded zone example.net: 1 record, 1 line with errors left out',
+    });
+  });
+
   it('applies the ;@timeout / ;@servfail pragmas of scenario zones, and drops them when a zone is re-applied', () => {
     const base = PRESETS.default!;
     const text = [base.dns?.zones?.find((z) => z.origin === 'example.net')?.text ?? []].flat().join('\n');

@@ -52,6 +52,8 @@ export interface WorldOptions {
 /** A zone's parse problems, when the scenario's zone text has errors. */
 export interface ZoneReport {
   readonly origin: string;
+  /** How many records the zone serves now. */
+  readonly records: number;
   readonly diagnostics: readonly ZoneDiagnostic[];
 }
 
@@ -227,8 +229,26 @@ export class World implements AgentEnv {
     const parsed = parseZone(text, { origin });
     this.zones.replaceZone(parsed.origin, parsed.records);
     this.resolver.setFaults(parsed.origin, parsed.faults ?? []);
-    const report = { origin: parsed.origin, diagnostics: parsed.diagnostics };
+    const report = { origin: parsed.origin, records: parsed.records.length, diagnostics: parsed.diagnostics };
     this.zoneReports.set(parsed.origin, report);
+    return report;
+  }
+
+  /**
+   * A zone edited while the world runs (the zone editor's Save): applied as
+   * {@link applyZone} does, and noted in the trace at the name server, so
+   * the verdicts that follow can be read against the change. Lookups already
+   * on their way are answered from the new data when they arrive.
+   */
+  reloadZone(origin: string, text: string): ZoneReport {
+    const report = this.applyZone(origin, text);
+    const errors = new Set(report.diagnostics.filter((d) => d.severity === 'error').map((d) => d.line)).size;
+    const server = this.scenario.dns.server;
+    this.trace.append({
+      type: 'note',
+      host: hostId(server),
+      text: `${server} reloaded zone ${report.origin}: ${report.records} ${report.records === 1 ? 'record' : 'records'}${errors > 0 ? `, ${errors} ${errors === 1 ? 'line' : 'lines'} with errors left out` : ''}`,
+    });
     return report;
   }
 

@@ -47,11 +47,25 @@ export interface DmarcUri {
   readonly position: number;
 }
 
+/** What kind of problem a warning reports, for tools that treat them apart (the zone editor). */
+export type DmarcProblem =
+  | 'not-a-tag'
+  | 'bad-tag-name'
+  | 'duplicate-tag'
+  | 'other-rfc-tag'
+  | 'unknown-tag'
+  | 'bad-value'
+  | 'tag-order'
+  | 'bad-uri'
+  | 'no-policy';
+
 /** A problem in a record, with a 0-based position in the record text. */
 export interface DmarcDiagnostic {
   readonly message: string;
   readonly position: number;
   readonly tag?: string;
+  /** Set on warnings (the one error, a bad version, has none). */
+  readonly problem?: DmarcProblem;
 }
 
 /** A parsed DMARC record; absent tags take their defaults. */
@@ -160,7 +174,7 @@ function parseUris(
   valueAt: number,
   tag: string,
   mode: DmarcMode,
-  warn: (message: string, position: number) => void,
+  warn: (message: string, position: number, problem: DmarcProblem) => void,
 ): DmarcUri[] {
   const out: DmarcUri[] = [];
   let offset = 0;
@@ -172,7 +186,11 @@ function parseUris(
     // RFC 7489 §6.4: dmarc-uri = URI [ "!" 1*DIGIT [ "k" / "m" / "g" / "t" ] ]
     const m = /^([A-Za-z][A-Za-z0-9+.-]*):([^\s!,]+)(?:!(\d+)([kmgt]?))?$/i.exec(item);
     if (m === null) {
-      warn(`${tag}=: "${item}" is not a URI (e.g. mailto:reports@example.com); ignored (RFC 7489 §6.4)`, at);
+      warn(
+        `${tag}=: "${item}" is not a URI (e.g. mailto:reports@example.com); ignored (RFC 7489 §6.4)`,
+        at,
+        'bad-uri',
+      );
       continue;
     }
     const scheme = m[1]!.toLowerCase();
@@ -180,7 +198,11 @@ function parseUris(
     let maxSize: number | undefined;
     if (m[3] !== undefined) {
       if (mode === 'rfc9989') {
-        warn(`${tag}=: the "!${m[3]}${m[4] ?? ''}" size limit is obsolete and ignored (RFC 9989 §4.8)`, at);
+        warn(
+          `${tag}=: the "!${m[3]}${m[4] ?? ''}" size limit is obsolete and ignored (RFC 9989 §4.8)`,
+          at,
+          'bad-uri',
+        );
       } else {
         const unit =
           { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[(m[4] ?? '').toLowerCase()] ?? 1;
@@ -192,7 +214,7 @@ function parseUris(
       const addr = safeDecode(rest.split('?')[0] ?? '');
       const atSign = addr.lastIndexOf('@');
       if (atSign <= 0 || atSign === addr.length - 1) {
-        warn(`${tag}=: "${item}" has no address of the form local@domain; ignored`, at);
+        warn(`${tag}=: "${item}" has no address of the form local@domain; ignored`, at, 'bad-uri');
         continue;
       }
       host = addr.slice(atSign + 1).toLowerCase();
@@ -200,6 +222,7 @@ function parseUris(
       warn(
         `${tag}=: only mailto: URIs are used for reports (RFC 7489 §7.1); "${item}" is kept but unused`,
         at,
+        'bad-uri',
       );
     }
     out.push({
@@ -260,11 +283,11 @@ export function parseDmarcRecord(text: string, mode: DmarcMode = 'rfc9989'): Dma
     const at = specAt + lead;
     if (body === '') continue;
     const tagIndex = index++;
-    const warn = (message: string, position: number, tag?: string) =>
-      warnings.push({ message, position, ...(tag === undefined ? {} : { tag }) });
+    const warn = (message: string, position: number, problem: DmarcProblem, tag?: string) =>
+      warnings.push({ message, position, ...(tag === undefined ? {} : { tag }), problem });
     const eq = body.indexOf('=');
     if (eq === -1) {
-      warn(`"${body}" is not a tag=value pair; ignored (RFC 7489 §6.3)`, at);
+      warn(`"${body}" is not a tag=value pair; ignored (RFC 7489 §6.3)`, at, 'not-a-tag');
       continue;
     }
     const name = body.slice(0, eq).trim().toLowerCase();
@@ -272,7 +295,11 @@ export function parseDmarcRecord(text: string, mode: DmarcMode = 'rfc9989'): Dma
     const value = rawValue.trim();
     const valueAt = at + eq + 1 + (WSP.exec(rawValue)?.[0].length ?? 0);
     if (!/^[a-z][a-z0-9_]*$/.test(name)) {
-      warn(`"${body.slice(0, eq).trim()}" is not a valid tag name; ignored (RFC 6376 §3.2)`, at);
+      warn(
+        `"${body.slice(0, eq).trim()}" is not a valid tag name; ignored (RFC 6376 §3.2)`,
+        at,
+        'bad-tag-name',
+      );
       continue;
     }
     tags.push(name);
@@ -281,35 +308,41 @@ export function parseDmarcRecord(text: string, mode: DmarcMode = 'rfc9989'): Dma
       continue;
     }
     if (seen.has(name)) {
-      warn(`${name}= appears more than once; only the first one counts (RFC 6376 §3.2)`, at, name);
+      warn(
+        `${name}= appears more than once; only the first one counts (RFC 6376 §3.2)`,
+        at,
+        'duplicate-tag',
+        name,
+      );
       continue;
     }
     seen.add(name);
     const other = OTHER_RFC[mode][name];
     if (other !== undefined) {
-      warn(other, at, name);
+      warn(other, at, 'other-rfc-tag', name);
       continue;
     }
     if (!TAGS[mode].includes(name)) {
       warn(
         `unknown tag ${name}= ignored (${mode === 'rfc7489' ? 'RFC 7489 §6.3' : 'RFC 9989 §4.7'})`,
         at,
+        'unknown-tag',
         name,
       );
       continue;
     }
     const bad = (expected: string, fallback: string) =>
-      warn(`${name}=${value} is not valid (expected ${expected}); ${fallback}`, valueAt, name);
+      warn(`${name}=${value} is not valid (expected ${expected}); ${fallback}`, valueAt, 'bad-value', name);
     const lower = value.toLowerCase();
     switch (name) {
       case 'v':
-        warn('v= may only appear once, at the start', at, name);
+        warn('v= may only appear once, at the start', at, 'duplicate-tag', name);
         break;
       case 'p':
       case 'sp':
       case 'np':
         if (name === 'p' && tagIndex !== 1 && mode === 'rfc7489') {
-          warn('p= should come right after v=DMARC1 (RFC 7489 §6.4); accepted anyway', at, name);
+          warn('p= should come right after v=DMARC1 (RFC 7489 §6.4); accepted anyway', at, 'tag-order', name);
         }
         if (POLICIES.includes(lower)) rec[name] = lower as DmarcPolicy;
         else {
@@ -336,7 +369,7 @@ export function parseDmarcRecord(text: string, mode: DmarcMode = 'rfc9989'): Dma
         break;
       case 'rua':
       case 'ruf':
-        rec[name] = parseUris(value, valueAt, name, mode, (m, p) => warn(m, p, name));
+        rec[name] = parseUris(value, valueAt, name, mode, (m, p, problem) => warn(m, p, problem, name));
         break;
       case 'fo': {
         const opts = value.split(':').map((o) => o.trim().toLowerCase());
@@ -349,7 +382,7 @@ export function parseDmarcRecord(text: string, mode: DmarcMode = 'rfc9989'): Dma
         if (formats.every((f) => /^[a-z0-9-]+$/.test(f))) {
           rec.rf = formats;
           if (!formats.includes('afrf'))
-            warn(`rf=${value}: only afrf is defined (RFC 7489 §6.3)`, valueAt, name);
+            warn(`rf=${value}: only afrf is defined (RFC 7489 §6.3)`, valueAt, 'bad-value', name);
         } else bad('a colon-separated list of report formats', 'the default afrf is used');
         break;
       }
@@ -365,6 +398,7 @@ export function parseDmarcRecord(text: string, mode: DmarcMode = 'rfc9989'): Dma
       message: 'the record has no p= tag (required for policy records)',
       position: text.length,
       tag: 'p',
+      problem: 'no-policy',
     });
   }
   return { ok: true, record: { text, ...rec, invalidPolicyTags: invalid, tags }, warnings };

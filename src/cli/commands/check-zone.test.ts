@@ -158,6 +158,51 @@ describe('check-zone', () => {
     ]);
   });
 
+  it('prints the SPF, DMARC and DKIM record checks with the zone diagnostics, in file order', async () => {
+    await writeFile(
+      join(dir, 'mail.zone.txt'),
+      [
+        '$ORIGIN example.com.',
+        '$TTL 1h',
+        '@ SOA ns hostmaster 1 2h 1h 1w 5m',
+        '@ TXT "v=spf1 include:_spf.example.com ptr +all"',
+        '_spf TXT "v=spf1 a:gone.example.com -all"',
+        '_dmarc TXT "v=DMARC1; rua=mailto:agg@reports.example.net"',
+        's1._domainkey TXT "v=DKIM1; k=rsa; p=AAAA"',
+        'www A 192.0.2.300',
+      ].join('\n'),
+    );
+    const result = await run('mail.zone.txt');
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n').map((l) => l.replace(/: (error|warning): .*\[/, ': $1 ['))).toEqual([
+      'mail.zone.txt:4:15: warning [spf-void-lookup]',
+      'mail.zone.txt:4:40: warning [spf-ptr]',
+      'mail.zone.txt:4:44: error [spf-pass-all]',
+      'mail.zone.txt:5:18: warning [spf-void-lookup]',
+      'mail.zone.txt:6:13: error [dmarc-no-policy]',
+      'mail.zone.txt:6:27: warning [dmarc-report-unverified]',
+      'mail.zone.txt:7:38: error [dkim-key-invalid]',
+      'mail.zone.txt:8:7: error [bad-address]',
+      '',
+    ]);
+    expect(result.stderr).toContain(
+      "mail.zone.txt:4:44: error: '+all' gives pass to every host on the internet: anyone can send mail as example.com",
+    );
+    const json = JSON.parse((await run('mail.zone.txt', '--json')).stdout) as {
+      diagnostics: { code: string; fixes?: unknown }[];
+    };
+    expect(json.diagnostics.find((d) => d.code === 'spf-pass-all')?.fixes).toEqual([
+      {
+        title: 'Replace with ~all (softfail)',
+        edits: [{ line: 4, column: 44, endLine: 4, endColumn: 48, text: '~all' }],
+      },
+      {
+        title: 'Replace with -all (fail)',
+        edits: [{ line: 4, column: 44, endLine: 4, endColumn: 48, text: '-all' }],
+      },
+    ]);
+  });
+
   it.each([
     [[], 'check-zone: no zone file given'],
     [['a', 'b'], 'check-zone: give one zone file'],

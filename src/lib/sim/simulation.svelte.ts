@@ -26,6 +26,8 @@ import {
   type StoredMessage,
   type SubmissionResult,
   type TraceEvent,
+  type CheckZoneOptions,
+  type ZoneReport,
 } from '../../../simulators/index.ts';
 import { terminalProtocol, type ServiceView } from '../terminal/targets.ts';
 import { normalizeName } from '../viz/dns-lookup.ts';
@@ -172,6 +174,8 @@ export class Simulation {
   /** How many messages each mail program's local copy held at the last publish. */
   #localSizes: Record<string, number> = {};
   #localDirty = true;
+  /** Zone texts saved in the zone editor, by origin; the world is rebuilt with them on reset. */
+  #zoneEdits: Record<string, string> = {};
   /** Open terminals and mail clients, published with the rest; dropped once finished. */
   #terminals: (TerminalConnection | MailClientConnection)[] = [];
   #frame: number | undefined;
@@ -445,6 +449,47 @@ export class Simulation {
     return connection;
   }
 
+  /** The origins of the scenario's zones, in scenario order. */
+  get zoneOrigins(): readonly string[] {
+    return this.#world.scenario.dns.zones.map((z) => z.origin);
+  }
+
+  /** The text of a zone as the world serves it: the last one saved, else the scenario's. */
+  zoneText(origin: string): string {
+    return this.#zoneEdits[origin] ?? this.scenarioZoneText(origin);
+  }
+
+  /** The text of a zone as the scenario wrote it ('' for a zone it does not have). */
+  scenarioZoneText(origin: string): string {
+    return this.#world.scenario.dns.zones.find((z) => z.origin === origin)?.text ?? '';
+  }
+
+  /**
+   * What the engine's zone checks (`checkZone`) need to check zone `origin`
+   * as this world would serve it: the other zones as served, so includes and
+   * report addresses are followed into them, and the DMARC rules its
+   * receivers apply.
+   */
+  zoneCheckOptions(origin: string): CheckZoneOptions {
+    const otherZones = this.zoneOrigins
+      .filter((o) => o !== origin)
+      .map((o) => ({ origin: o, text: this.zoneText(o) }));
+    const mode = this.#world.scenario.hosts.find((h) => h.smtp?.dmarcMode !== undefined)?.smtp?.dmarcMode;
+    return { origin, otherZones, ...(mode ? { dmarcMode: mode } : {}) };
+  }
+
+  /**
+   * Saves a zone: the world's name server serves the records of `text` from
+   * now on (the engine rebuilds the zone's data; lines with errors are left
+   * out), so the next message is checked against it, and a reset keeps it.
+   */
+  applyZone(origin: string, text: string): ZoneReport {
+    const report = this.#world.reloadZone(origin, text);
+    this.#zoneEdits = { ...this.#zoneEdits, [origin]: text };
+    this.#publish();
+    return report;
+  }
+
   /** Stops playback and lets go of the world. */
   destroy(): void {
     this.pause();
@@ -513,6 +558,7 @@ export class Simulation {
       ...(this.#seed === undefined ? {} : { seed: this.#seed }),
       ...(this.#crypto === undefined ? {} : { crypto: this.#crypto }),
     });
+    for (const [origin, text] of Object.entries(this.#zoneEdits)) world.applyZone(origin, text);
     this.#world = world;
     this.epoch++;
     this.#carry = 0;
