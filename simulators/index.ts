@@ -16,6 +16,22 @@ export {
   type ScenarioInput,
 } from './world/scenario.ts';
 export { PRESETS } from './world/presets/index.ts';
+export {
+  evaluateCheck,
+  describeCheck,
+  type Check,
+  type CheckOutcome,
+  type MessageMatch,
+  type Which,
+} from './world/checks.ts';
+import type { TeachingPreset } from './world/teaching-preset.ts';
+export type { TeachingPreset, PresetMessage, PresetFix } from './world/teaching-preset.ts';
+export type { DirectMessage, DirectRecipientResult } from './agents/direct-sender.ts';
+
+/** The teaching presets (presets/teaching.ts), loaded on demand: they are data the first page does not need. */
+export async function loadTeachingPresets(): Promise<readonly TeachingPreset[]> {
+  return (await import('./world/presets/teaching.ts')).TEACHING_PRESETS;
+}
 export type { Host, Socket } from './net/network.ts';
 export type { Draft, SubmissionResult } from './agents/mua.ts';
 export type { StoredMessage, MailboxChange } from './store/mail-store.ts';
