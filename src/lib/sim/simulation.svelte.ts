@@ -16,6 +16,7 @@ import {
   type DkimCrypto,
   type SubtleLike,
   type CheckResult,
+  type DirectMessage,
   type Draft,
   type LocalMessage,
   type Pop3CheckOptions,
@@ -25,9 +26,11 @@ import {
   type StoredMessage,
   type SubmissionResult,
   type TraceEvent,
+  type ZoneReport,
 } from '../../../simulators/index.ts';
 import { terminalProtocol, type ServiceView } from '../terminal/targets.ts';
 import { normalizeName } from '../viz/dns-lookup.ts';
+import { withZoneText } from './scenario-zones.ts';
 import { TerminalConnection } from './terminal-connection.svelte.ts';
 
 /** Playback speeds offered, as multiples of real time. */
@@ -154,12 +157,14 @@ export const PANEL_PURPOSE = 'asked in the DNS panel';
 /** A live world, as reactive state for the app. */
 export class Simulation {
   readonly clock: ClockMode;
-  readonly #scenario: ScenarioInput;
+  #scenario: ScenarioInput;
   readonly #seed: string | number | undefined;
   readonly #frames: FrameScheduler;
   readonly #crypto: DkimCrypto | undefined;
 
   #world!: World;
+  /** The validated scenario, as reactive state: loading another one changes every view. */
+  #scenarioView = $state.raw<Scenario>();
   #unsubscribe: () => void = () => {};
   #dirty = true;
   #mailDirty = true;
@@ -217,7 +222,25 @@ export class Simulation {
 
   /** The validated scenario (host labels, roles and sites, users). */
   get scenario(): Scenario {
-    return this.#world.scenario;
+    return this.#scenarioView ?? this.#world.scenario;
+  }
+
+  /** Replaces the world with one built from `scenario` (a preset, or a changed scenario), paused at time 0. */
+  loadScenario(scenario: ScenarioInput): void {
+    this.#scenario = scenario;
+    this.reset();
+  }
+
+  /**
+   * Applies a zone's whole master-file text, as the zone editor hands it over:
+   * the running world's DNS answers from it at once, and a reset keeps it.
+   * Returns the zone's diagnostics.
+   */
+  setZoneText(text: string): ZoneReport {
+    const report = this.#world.setZoneText(text);
+    if (report.origin !== '') this.#scenario = withZoneText(this.#scenario, report.origin, text);
+    this.#publish();
+    return report;
   }
 
   /** Whether there is an event to step to. */
@@ -344,6 +367,12 @@ export class Simulation {
     this.#submissionsDirty = true;
     this.#publish();
     return submission;
+  }
+
+  /** Host `from` sends a message straight to the recipients' MX (a spoofer's script; see World.sendDirect). */
+  sendDirect(from: string, message: DirectMessage): void {
+    this.#world.sendDirect(from, message);
+    this.#publish();
   }
 
   /**
@@ -480,6 +509,7 @@ export class Simulation {
       ...(this.#crypto === undefined ? {} : { crypto: this.#crypto }),
     });
     this.#world = world;
+    this.#scenarioView = world.scenario;
     this.epoch++;
     this.#carry = 0;
     const stops = [
