@@ -16,21 +16,24 @@ export {
   type ScenarioInput,
 } from './world/scenario.ts';
 export { PRESETS } from './world/presets/index.ts';
-export {
-  evaluateCheck,
-  describeCheck,
-  type Check,
-  type CheckOutcome,
-  type MessageMatch,
-  type Which,
+// Checks and teaching presets load on demand (`loadTeaching`): only their types are here.
+export type {
+  Check,
+  CheckOutcome,
+  MessageMatch,
+  Which,
+  AuthCheck,
+  DeliveredCheck,
+  BounceCheck,
+  ReplyCheck,
 } from './world/checks.ts';
-import type { TeachingPreset } from './world/teaching-preset.ts';
-export type { TeachingPreset, PresetMessage, PresetFix } from './world/teaching-preset.ts';
+import type { TeachingKit } from './world/teaching-preset.ts';
+export type { TeachingKit, TeachingPreset, PresetMessage, PresetFix } from './world/teaching-preset.ts';
 export type { DirectMessage, DirectRecipientResult } from './agents/direct-sender.ts';
 
-/** The teaching presets (presets/teaching.ts), loaded on demand: they are data the first page does not need. */
-export async function loadTeachingPresets(): Promise<readonly TeachingPreset[]> {
-  return (await import('./world/presets/teaching.ts')).TEACHING_PRESETS;
+/** The teaching presets and the check evaluator (presets/teaching.ts), loaded when first asked for. */
+export async function loadTeaching(): Promise<TeachingKit> {
+  return (await import('./world/presets/teaching.ts')).TEACHING_KIT;
 }
 export type { Host, Socket } from './net/network.ts';
 export type { Draft, SubmissionResult } from './agents/mua.ts';

@@ -10,7 +10,7 @@
  * same way, so the solution the learner reads is the one that is tested.
  */
 import type { DirectMessage } from '../agents/direct-sender.ts';
-import type { Check } from './checks.ts';
+import type { Check, describeCheck, evaluateCheck } from './checks.ts';
 import type { ScenarioInput } from './scenario.ts';
 import type { World } from './world.ts';
 
@@ -51,6 +51,16 @@ export interface TeachingPreset {
   readonly fix: PresetFix;
   /** Holds once the problem is fixed (and the messages sent again). */
   readonly check: Check;
+}
+
+/**
+ * What the app loads on demand to teach (`loadTeaching`): the presets, and
+ * the check evaluator, which the first page does not need either.
+ */
+export interface TeachingKit {
+  readonly presets: readonly TeachingPreset[];
+  readonly evaluateCheck: typeof evaluateCheck;
+  readonly describeCheck: typeof describeCheck;
 }
 
 /** Sends a preset's messages in `world`, in order, at the current virtual time. */

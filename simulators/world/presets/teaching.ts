@@ -1,9 +1,10 @@
 /**
  * The teaching presets, in the order a course would meet them: SPF, DKIM,
  * forwarding, then DMARC. The app loads this module on demand
- * (`loadTeachingPresets`), so the first page does not carry them.
+ * (`loadTeaching`), so the first page does not carry them.
  */
-import type { TeachingPreset } from '../teaching-preset.ts';
+import { describeCheck, evaluateCheck } from '../checks.ts';
+import type { TeachingKit, TeachingPreset } from '../teaching-preset.ts';
 import { dkimListFooter } from './dkim-list-footer.ts';
 import { dkimSelectorMissing } from './dkim-selector-missing.ts';
 import { dmarcSpoofPNone } from './dmarc-spoof-p-none.ts';
@@ -28,3 +29,6 @@ export const TEACHING_PRESETS: readonly TeachingPreset[] = [
   dmarcStrictAlignment,
   dmarcTwoRecords,
 ];
+
+/** The presets with the check evaluator, as `loadTeaching` hands them to the app. */
+export const TEACHING_KIT: TeachingKit = { presets: TEACHING_PRESETS, evaluateCheck, describeCheck };

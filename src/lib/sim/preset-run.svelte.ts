@@ -3,20 +3,18 @@
  * the way its users and hosts would, applies the documented solution when
  * asked (the same zone texts a learner would type, through `setZoneText`),
  * and tells whether the preset's check holds on the trace, which it
- * re-reads as the simulation publishes.
+ * re-reads as the simulation publishes. The check evaluator comes with the
+ * presets (`loadTeaching`), so neither weighs on the first page.
  */
-import {
-  describeCheck,
-  evaluateCheck,
-  type CheckOutcome,
-  type TeachingPreset,
-} from '../../../simulators/index.ts';
+import type { CheckOutcome, TeachingKit, TeachingPreset } from '../../../simulators/index.ts';
 import type { Simulation } from './simulation.svelte.ts';
 
 /** One preset, live in a Simulation. */
 export class PresetRun {
   /** Whether the preset is fixed, and what the check saw; follows the trace. */
-  readonly outcome: CheckOutcome = $derived.by(() => evaluateCheck(this.preset.check, this.sim.trace));
+  readonly outcome: CheckOutcome = $derived.by(() =>
+    this.kit.evaluateCheck(this.preset.check, this.sim.trace),
+  );
   /** What the check asks for, in words. */
   readonly goal: string;
 
@@ -24,8 +22,9 @@ export class PresetRun {
   constructor(
     readonly sim: Simulation,
     readonly preset: TeachingPreset,
+    readonly kit: Pick<TeachingKit, 'evaluateCheck' | 'describeCheck'>,
   ) {
-    this.goal = describeCheck(preset.check);
+    this.goal = kit.describeCheck(preset.check);
     sim.loadScenario(preset.scenario);
   }
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { loadTeachingPresets, PRESETS } from '../../../simulators/index.ts';
+import { loadTeaching, PRESETS } from '../../../simulators/index.ts';
 import { PresetRun } from './preset-run.svelte.ts';
 import { Simulation, type FrameScheduler } from './simulation.svelte.ts';
 
 const frames: FrameScheduler = { request: () => 0, cancel: () => {} };
 
 async function preset(id: string) {
-  const found = (await loadTeachingPresets()).find((p) => p.id === id);
+  const found = (await loadTeaching()).presets.find((p) => p.id === id);
   if (!found) throw new Error(`no preset ${id}`);
   return found;
 }
@@ -47,7 +47,7 @@ describe('Simulation: scenarios and zone text', () => {
 describe('PresetRun', () => {
   it('sends the preset’s mail, reads its check off the trace, and is fixed once the solution is applied', async () => {
     const sim = new Simulation(PRESETS.default, { frames, crypto: null });
-    const run = new PresetRun(sim, await preset('spf-missing-msa'));
+    const run = new PresetRun(sim, await preset('spf-missing-msa'), await loadTeaching());
     expect(run.outcome).toEqual({
       pass: false,
       seen: ['no message from alice@example.com to bob@example.net has been checked yet'],
@@ -72,14 +72,14 @@ describe('PresetRun', () => {
 
   it('sends a spoofer’s message from its host, and restarts the world for a fix in the scenario', async () => {
     const sim = new Simulation(PRESETS.default, { frames, crypto: null });
-    const spoofed = new PresetRun(sim, await preset('dmarc-spoof-p-none'));
+    const spoofed = new PresetRun(sim, await preset('dmarc-spoof-p-none'), await loadTeaching());
     spoofed.send();
     sim.runUntilIdle();
     expect(sim.trace.some((e) => e.type === 'agent' && e.host === 'attacker' && e.action === 'sent')).toBe(
       true,
     );
 
-    const list = new PresetRun(sim, await preset('dkim-list-footer'));
+    const list = new PresetRun(sim, await preset('dkim-list-footer'), await loadTeaching());
     const epoch = sim.epoch;
     list.applySolution();
     expect([sim.epoch, sim.scenario.hosts.at(-1)?.lists?.[0]?.rewriteFrom]).toEqual([epoch + 1, true]);
