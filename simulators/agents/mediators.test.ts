@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesToLatin1, latin1Bytes } from '../core/bytes.ts';
 import { listBounceAddress, listCopy, type MailingList } from './mediators.ts';
@@ -46,5 +47,18 @@ describe('mailing list copies (RFC 5321 §3.9.2, RFC 2369, RFC 2919)', () => {
     // A message with no body gets the footer alone.
     const bare = bytesToLatin1(listCopy(list, latin1Bytes('From: a@x\r\nSubject: hi\r\n\r\n')));
     expect(bare.slice(bare.indexOf('\r\n\r\n') + 4)).toBe('-- \r\nthe club\r\n');
+  });
+
+  it('keeps the author’s body octets ahead of the footer, whatever the body (property)', () => {
+    const line = fc.stringMatching(/^[\x20-\x7e\x80-\xff]{0,30}$/);
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 6 }), (lines) => {
+        const body = lines.map((l) => `${l}\r\n`).join('');
+        const copy = bytesToLatin1(
+          listCopy({ ...LIST, footer: 'F' }, latin1Bytes(`From: a@x\r\nSubject: s\r\n\r\n${body}`)),
+        );
+        expect(copy.slice(copy.indexOf('\r\n\r\n') + 4)).toBe(`${body}F\r\n`);
+      }),
+    );
   });
 });
