@@ -19,12 +19,17 @@ export {
 export { RR_TYPES } from './dns/records.ts';
 export type { CheckZoneOptions, ZoneCheck } from './auth/record-lint.ts';
 import type * as RecordLint from './auth/record-lint.ts';
+import { loadPublicSuffixList } from './auth/dmarc/org-domain.ts';
 /**
  * The zone checks of the zone editor (`checkZone`: the master file, then the
  * SPF, DMARC and DKIM records), loaded on demand: only the editor needs them,
  * so they stay out of the first page load.
  */
-export const loadZoneChecks = (): Promise<typeof RecordLint> => import('./auth/record-lint.ts');
+export async function loadZoneChecks(): Promise<typeof RecordLint> {
+  // The rua check compares organizational domains with the Public Suffix List, itself loaded on demand.
+  const [checks] = await Promise.all([import('./auth/record-lint.ts'), loadPublicSuffixList()]);
+  return checks;
+}
 export type { RecordTerm } from './auth/record-outline.ts';
 export { World, type WorldOptions, type ZoneReport } from './world/world.ts';
 export {
@@ -36,6 +41,25 @@ export {
 } from './world/scenario.ts';
 export { PRESETS } from './world/presets/index.ts';
 export { STATE_MACHINES } from './world/machines.ts';
+// Checks and teaching presets load on demand (`loadTeaching`): only their types are here.
+export type {
+  Check,
+  CheckOutcome,
+  MessageMatch,
+  Which,
+  AuthCheck,
+  DeliveredCheck,
+  BounceCheck,
+  ReplyCheck,
+} from './world/checks.ts';
+import type { TeachingKit } from './world/teaching-preset.ts';
+export type { TeachingKit, TeachingPreset, PresetMessage, PresetFix } from './world/teaching-preset.ts';
+export type { DirectMessage, DirectRecipientResult } from './agents/direct-sender.ts';
+
+/** The teaching presets and the check evaluator (presets/teaching.ts), loaded when first asked for. */
+export async function loadTeaching(): Promise<TeachingKit> {
+  return (await import('./world/presets/teaching.ts')).TEACHING_KIT;
+}
 export type { Host, Socket } from './net/network.ts';
 export type { Draft, SubmissionResult } from './agents/mua.ts';
 export type { StoredMessage, MailboxChange } from './store/mail-store.ts';

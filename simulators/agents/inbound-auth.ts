@@ -219,6 +219,10 @@ export function checkInbound(
         ];
         traceAgent(env, host, 'mta', 'auth', {
           id: message.queueId,
+          // The envelope and the client, so a reader of the trace knows which message this was.
+          from: message.envelope.mailFrom || '<>',
+          to: message.envelope.rcptTo,
+          client: message.peer.address,
           spf: spf?.result.result ?? 'none',
           dkim: dkim.length === 0 ? ['none'] : dkim.map((d) => d.result),
           dkimSignatures: dkim.flatMap((d) =>

@@ -33,8 +33,9 @@ import type { DmarcMode } from '../auth/dmarc/record.ts';
 import { signSubmission, type DkimSigningKey } from './dkim-signer.ts';
 import { traceAgent, type AgentEnv } from './env.ts';
 import { checkInbound } from './inbound-auth.ts';
-import { deliverLocal, mailboxFull } from './mda.ts';
-import { DEFAULT_MTA_SETTINGS, MtaQueue, type MtaSettings } from './mta-queue.ts';
+import { deliverLocal, mailboxFull, type DeliveryResult } from './mda.ts';
+import { listBounceAddress, listCopy, type Alias, type MailingList } from './mediators.ts';
+import { DEFAULT_MTA_SETTINGS, MtaQueue, type MtaSettings, type QueueEntry } from './mta-queue.ts';
 
 /** Which face of the server a port shows. */
 export type SmtpPortRole = 'mx' | 'submission';
@@ -52,6 +53,10 @@ export interface MailServerOptions {
   readonly dkimKeys?: readonly DkimSigningKey[];
   /** The DMARC specification the receiving MTA follows; RFC 9989 by default. */
   readonly dmarcMode?: DmarcMode;
+  /** Addresses forwarded elsewhere (the `forwarder` role). */
+  readonly aliases?: readonly Alias[];
+  /** Mailing lists run here (the `list` role). */
+  readonly lists?: readonly MailingList[];
 }
 
 /** Settings as a scenario file gives them: any may be missing. */
@@ -98,6 +103,7 @@ export class MailServer {
       settings: { ...DEFAULT_MTA_SETTINGS, ...defined(options.mta) },
       isLocalDomain: (d) => this.localDomains.has(d),
       deliverLocal: (entry, recipient) =>
+        this.#mediate(entry, recipient) ??
         deliverLocal(this.store, {
           mailFrom: entry.mailFrom,
           recipient: this.#resolveAlias(recipient),
@@ -106,7 +112,13 @@ export class MailServer {
           ...(this.#quarantined.has(entry.id) ? { mailbox: '\\Junk' } : {}),
         }),
     });
-    if (options.roles.includes('mta')) this.#listen(25, 'smtp', 'mx');
+    for (const list of options.lists ?? [])
+      this.store.createAccount(
+        listBounceAddress(list),
+        toHex(this.#nonces.bytes(8)),
+        `${list.address} bounces`,
+      );
+    if (['mta', 'list', 'forwarder'].some((r) => options.roles.includes(r))) this.#listen(25, 'smtp', 'mx');
     if (options.roles.includes('msa')) {
       this.#listen(587, 'submission', 'submission');
       this.#listen(465, 'submissions', 'submission', true);
@@ -181,7 +193,9 @@ export class MailServer {
   /** The directory that answers the SMTP server's questions from this host's store. */
   readonly directory: SmtpDirectory = {
     isLocalDomain: (domain) => this.localDomains.has(domain.toLowerCase()),
-    hasMailbox: (address) => this.store.account(this.#resolveAlias(address)) !== undefined,
+    hasMailbox: (address) =>
+      this.store.account(this.#resolveAlias(address)) !== undefined ||
+      this.#mediatorOf(address) !== undefined,
     mailboxFull: (address, size) => mailboxFull(this.store, this.#resolveAlias(address), size),
     checkPassword: (user, password) => this.store.account(user)?.password === password,
     secretOf: (user) => this.store.account(user)?.password,
@@ -302,6 +316,42 @@ export class MailServer {
       code: 421,
       enhanced: '4.7.0',
       text: `${this.host.id} Error: too many connections from ${address}`,
+    };
+  }
+
+  /** The alias or list at `address`, if this host has one. */
+  #mediatorOf(address: string): { alias: Alias } | { list: MailingList } | undefined {
+    const lower = address.toLowerCase();
+    const alias = this.options.aliases?.find((a) => a.address.toLowerCase() === lower);
+    if (alias) return { alias };
+    const list = this.options.lists?.find((l) => l.address.toLowerCase() === lower);
+    return list ? { list } : undefined;
+  }
+
+  /**
+   * Local delivery to an alias or a list posts the message again (see
+   * mediators.ts) instead of storing it. The new queue entry starts in the
+   * next turn, so the trace reads "delivered … forwarded", then "queued".
+   */
+  #mediate(entry: QueueEntry, recipient: string): DeliveryResult | undefined {
+    const found = this.#mediatorOf(recipient);
+    if (!found) return undefined;
+    const next =
+      'alias' in found
+        ? { mailFrom: entry.mailFrom, rcptTo: found.alias.to, data: entry.data }
+        : {
+            mailFrom: listBounceAddress(found.list),
+            rcptTo: found.list.members,
+            data: listCopy(found.list, entry.data),
+          };
+    if (next.rcptTo.length > 0)
+      this.env.scheduler.schedule(0, () => this.queue.enqueue(next), `repost for ${recipient}`);
+    return {
+      ok: true,
+      redirected:
+        'alias' in found
+          ? `forwarded to ${found.alias.to.join(', ')}`
+          : `posted to the list's members (${found.list.members.length})`,
     };
   }
 

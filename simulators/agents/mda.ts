@@ -18,6 +18,8 @@ import { StoreFullError, type MailStore, type StoredMessage } from '../store/mai
 /** The outcome of one local delivery. */
 export type DeliveryResult =
   | { readonly ok: true; readonly message: StoredMessage; readonly mailbox: string }
+  /** Taken by an alias or a list, which post it again (mediators.ts). */
+  | { readonly ok: true; readonly redirected: string }
   | { readonly ok: false; readonly temporary: boolean; readonly reason: string };
 
 /**

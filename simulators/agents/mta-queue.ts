@@ -163,7 +163,8 @@ export class MtaQueue {
     if (local.length > 0) {
       for (const r of local) {
         const result = this.options.deliverLocal(entry, r.address);
-        if (result.ok) this.#delivered(entry, r, `local mailbox ${result.mailbox}`);
+        if (result.ok && 'redirected' in result) this.#delivered(entry, r, result.redirected);
+        else if (result.ok) this.#delivered(entry, r, `local mailbox ${result.mailbox}`, result.mailbox);
         else
           this.#failed(
             entry,
@@ -348,9 +349,9 @@ export class MtaQueue {
     this.#partDone(entry);
   }
 
-  #delivered(entry: QueueEntry, r: QueueRecipient, how: string): void {
+  #delivered(entry: QueueEntry, r: QueueRecipient, how: string, mailbox?: string): void {
     r.state = 'delivered';
-    this.#trace('delivered', { id: entry.id, to: r.address, how });
+    this.#trace('delivered', { id: entry.id, to: r.address, how, ...(mailbox ? { mailbox } : {}) });
   }
 
   #failed(entry: QueueEntry, r: QueueRecipient, failure: FailedRecipient, temporary: boolean): void {

@@ -1,8 +1,12 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseZoneLocated, type ZoneDiagnostic } from '../dns/zone-file.ts';
 import { PRESETS } from '../world/presets/index.ts';
+import { loadPublicSuffixList } from './dmarc/org-domain.ts';
 import { checkZone, lintRecords, type RecordLintOptions } from './record-lint.ts';
+
+// The rua check compares organizational domains with the Public Suffix List, loaded on first need.
+beforeAll(() => loadPublicSuffixList());
 
 const HEAD = [
   '$ORIGIN example.com.',

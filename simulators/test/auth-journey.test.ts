@@ -150,6 +150,9 @@ describe('DKIM signing and the receiving MTA checks', () => {
     expect(authEvents(world)).toEqual([
       {
         id: expect.any(String),
+        from: 'alice@example.com',
+        to: ['bob@example.net'],
+        client: '192.0.2.25',
         spf: 'pass',
         dkim: ['pass', 'pass'],
         dkimSignatures: ['example.com ed2026', 'example.com rsa2026'],
@@ -203,6 +206,9 @@ describe('DKIM signing and the receiving MTA checks', () => {
     expect(authEvents(world)).toEqual([
       {
         id: expect.any(String),
+        from: 'alice@example.com',
+        to: ['bob@example.net'],
+        client: '203.0.113.66',
         spf: 'fail',
         dkim: ['none'],
         dkimSignatures: [],

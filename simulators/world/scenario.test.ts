@@ -113,6 +113,21 @@ describe('parseScenario', () => {
     ]);
   });
 
+  it('checks the aliases and lists of forwarder and list hosts', () => {
+    const host = {
+      id: 'relay.example.org',
+      addresses: ['203.0.113.30'],
+      roles: ['mta', 'forwarder', 'list'],
+      aliases: [{ address: 'bob@example.org', to: [] }],
+      lists: [{ address: 'club', members: ['bob@example.net'], rewriteFrom: 'yes' }],
+    };
+    expect(problems({ ...PRESETS.default, hosts: [...PRESETS.default!.hosts, host] })).toEqual([
+      { path: 'hosts[5].aliases[0].to', message: 'Too small: expected array to have >=1 items' },
+      { path: 'hosts[5].lists[0].address', message: 'must be an address like bob@example.net' },
+      { path: 'hosts[5].lists[0].rewriteFrom', message: 'Invalid input: expected boolean, received string' },
+    ]);
+  });
+
   it('explains the problems in its message', () => {
     expect(() => parseScenario({ name: 'x' })).toThrow(/hosts: /);
   });

@@ -104,6 +104,28 @@ const imapSettings = z.strictObject({
   quotaAdmins: z.optional(z.array(userAddress).check(z.maxLength(100))),
 });
 
+const mailbox = z
+  .string()
+  .check(z.regex(/^[^@\s]+@[^@\s]+$/, { error: 'must be an address like bob@example.net' }));
+
+/** RFC 5321 §3.9.1: mail to `address` goes on to `to`, the envelope sender unchanged (a .forward, a Postfix virtual alias). */
+const aliasSettings = z.strictObject({
+  address: mailbox,
+  to: z.array(mailbox).check(z.minLength(1), z.maxLength(100)),
+});
+
+/** RFC 5321 §3.9.2: a mailing list re-sends to its members from its own bounce address. */
+const listSettings = z.strictObject({
+  address: mailbox,
+  members: z.array(mailbox).check(z.maxLength(1000)),
+  /** Text the list appends to every message's body (it breaks the author's DKIM body hash). */
+  footer: z.optional(text(1, 2000)),
+  /** A tag put before the Subject, e.g. `[club]` (it breaks DKIM when Subject is signed). */
+  subjectTag: z.optional(text(1, 40)),
+  /** Write the list's own address in From: and the author's in Reply-To: (DMARC mitigation, RFC 7960 §4.1.3). */
+  rewriteFrom: flag,
+});
+
 const zoneText = z.pipe(
   z.union([z.string(), z.array(z.string())]),
   z.transform((t: string | string[]) => (Array.isArray(t) ? t.join('\n') : t)),
@@ -150,6 +172,10 @@ export const scenarioSchema = z
           pop3: z.optional(pop3Settings),
           /** IMAP server policy. */
           imap: z.optional(imapSettings),
+          /** Addresses this host forwards (a host with the `forwarder` role). */
+          aliases: z.optional(z.array(aliasSettings).check(z.maxLength(1000))),
+          /** Mailing lists this host runs (a host with the `list` role). */
+          lists: z.optional(z.array(listSettings).check(z.maxLength(100))),
         }),
       )
       .check(z.minLength(1), z.maxLength(64)),

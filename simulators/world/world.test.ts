@@ -166,3 +166,140 @@ describe('DnsService caching', () => {
     ).toEqual(['test', 'test (cached)', 'test']);
   });
 });
+
+describe('World.setZoneText', () => {
+  const txt = (world: World, name: string) => {
+    let found: string[] = [];
+    world.lookup('mx.example.net', { name, type: 'TXT' }, 'test', (a) => {
+      found = a.answers.flatMap((rr) => (rr.type === 'TXT' ? [rr.strings.join('')] : []));
+    });
+    world.runUntilIdle();
+    return found;
+  };
+
+  it('replaces the zone the text names by $ORIGIN, live: the next query sees it', () => {
+    const world = new World(PRESETS.default);
+    const text = (PRESETS.default!.dns.zones![0]!.text as string).replace('ip4:192.0.2.25', 'ip4:192.0.2.26');
+    expect(txt(world, 'example.com')).toEqual(['v=spf1 ip4:192.0.2.25 -all']);
+    const report = world.setZoneText(text);
+    expect(report.origin).toMatch(/^example\.com\.?$/);
+    expect(report.diagnostics).toEqual([]);
+    expect(txt(world, 'example.com')).toEqual(['v=spf1 ip4:192.0.2.26 -all']);
+    // The other zones are untouched.
+    expect(txt(world, 'example.net')).toEqual(['v=spf1 mx -all']);
+  });
+
+  it('names the zone by its SOA owner without $ORIGIN, and refuses a text that names none', () => {
+    const world = new World(PRESETS.default);
+    world.setZoneText(
+      'example.net. 3600 IN SOA ns.example.com. h.example.net. 1 3600 900 604800 300\n' +
+        'example.net. 3600 IN TXT "v=spf1 -all"\n',
+    );
+    expect(txt(world, 'example.net')).toEqual(['v=spf1 -all']);
+    expect(world.setZoneText('www IN A 192.0.2.1\n')).toMatchObject({
+      origin: '',
+      diagnostics: [{ severity: 'error', code: 'no-origin' }],
+    });
+    expect(txt(world, 'example.com')).toEqual(['v=spf1 ip4:192.0.2.25 -all']);
+  });
+});
+
+describe('World.sendDirect', () => {
+  it('sends from any host straight to the MX, with the envelope and From: given, and reports each recipient', () => {
+    const world = new World({
+      ...PRESETS.default,
+      hosts: [...PRESETS.default!.hosts, { id: 'bulk', addresses: ['203.0.113.70'] }],
+    });
+    const results: unknown[] = [];
+    const id = world.sendDirect(
+      'bulk',
+      {
+        mailFrom: 'news@example.org',
+        from: 'News <news@example.org>',
+        to: ['bob@example.net', 'nobody@example.net'],
+        subject: 'Hello',
+        body: 'Hi\n',
+      },
+      (r) => results.push(r),
+    );
+    world.runUntilIdle();
+    expect(id).toMatch(/^<[0-9a-f]{16}@bulk>$/);
+    expect(results).toEqual([
+      [
+        { address: 'bob@example.net', ok: true, reply: expect.stringMatching(/^250 2\.0\.0 Ok: queued as /) },
+        { address: 'nobody@example.net', ok: false, reply: expect.stringMatching(/^550 5\.1\.1 /) },
+      ],
+    ]);
+    const [stored] = world.account('bob@example.net')!.inbox.messages;
+    const text = new TextDecoder().decode(stored!.raw);
+    expect(text).toContain('Return-Path: <news@example.org>');
+    expect(text).toContain(`From: News <news@example.org>\r\nTo: bob@example.net, nobody@example.net\r\n`);
+    expect(text).toContain(`Message-ID: ${id}\r\n\r\nHi\r\n`);
+    // A second message gets a Message-ID of its own.
+    expect(
+      world.sendDirect('bulk', { mailFrom: '', from: 'x@y', to: ['bob@example.net'], subject: '', body: '' }),
+    ).not.toBe(id);
+  });
+});
+
+describe('forwarders and lists', () => {
+  it('forwards an alias with the envelope sender kept, and posts to a list from its bounce address', () => {
+    const base = PRESETS.default!;
+    const world = new World({
+      ...base,
+      hosts: [
+        ...base.hosts,
+        {
+          id: 'relay.example.org',
+          addresses: ['203.0.113.30'],
+          roles: ['mta', 'forwarder', 'list'],
+          aliases: [{ address: 'bob@example.org', to: ['bob@example.net'] }],
+          lists: [
+            { address: 'all@example.org', members: ['bob@example.net', 'alice@example.com'], footer: 'bye' },
+          ],
+        },
+      ],
+      dns: {
+        ...base.dns,
+        // p=none: without DKIM (no crypto here) the second hop fails SPF, which p=reject would refuse.
+        zones: [
+          ...base.dns.zones!.map((z) =>
+            z.origin === 'example.com' ? { ...z, text: (z.text as string).replace('p=reject', 'p=none') } : z,
+          ),
+          {
+            origin: 'example.org',
+            text: '$ORIGIN example.org.\n@ 3600 IN SOA ns.example.com. h. 1 3600 900 604800 300\n@ 3600 IN MX 10 relay\nrelay 3600 IN A 203.0.113.30\n',
+          },
+        ],
+      },
+    });
+    world.send('alice@example.com', { to: ['bob@example.org'], subject: 'Forwarded', body: 'one\n' });
+    world.send('alice@example.com', { to: ['all@example.org'], subject: 'Listed', body: 'two\n' });
+    world.runUntilIdle();
+    const received = (address: string) =>
+      world.account(address)!.inbox.messages.map((m) => new TextDecoder().decode(m.raw));
+    const bob = received('bob@example.net');
+    expect(bob).toHaveLength(2);
+    const forwarded = bob.find((m) => m.includes('Subject: Forwarded'))!;
+    const listed = bob.find((m) => m.includes('Subject: Listed'))!;
+    expect(forwarded).toMatch(/^Return-Path: <alice@example\.com>\r\n/);
+    expect(listed).toMatch(/^Return-Path: <all-bounces@example\.org>\r\n/);
+    expect(listed).toContain('List-Id: <all.example.org>');
+    expect(listed.endsWith('two\r\nbye\r\n')).toBe(true);
+    expect(received('alice@example.com').some((m) => m.includes('Subject: Listed'))).toBe(true);
+    expect(
+      world.trace.events.flatMap((e) =>
+        e.type === 'agent' && e.host === 'relay.example.org' && e.action === 'delivered'
+          ? [e.detail['how']]
+          : [],
+      ),
+    ).toEqual([
+      'forwarded to bob@example.net',
+      "posted to the list's members (2)",
+      // Then the relays of both copies, to mx.example.net and to smtp.example.com.
+      expect.stringMatching(/^mx\.example\.net\[198\.51\.100\.25\] said: 250 /),
+      expect.stringMatching(/^mx\.example\.net\[198\.51\.100\.25\] said: 250 /),
+      expect.stringMatching(/^smtp\.example\.com\[192\.0\.2\.25\] said: 250 /),
+    ]);
+  });
+});

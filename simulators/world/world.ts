@@ -30,6 +30,7 @@ import {
 } from '../agents/mua.ts';
 import type { AgentEnv } from '../agents/env.ts';
 import type { ImapMailClient, ImapMailClientOptions } from '../agents/mua-imap.ts';
+import { DirectSender, type DirectMessage, type DirectRecipientResult } from '../agents/direct-sender.ts';
 import type { DkimCrypto } from '../auth/dkim/types.ts';
 import { parseIsoTime } from '../core/civil-time.ts';
 import { DnsService } from './dns-service.ts';
@@ -58,7 +59,7 @@ export interface ZoneReport {
 }
 
 /** Host roles that make a host a mail server. */
-const MAIL_SERVER_ROLES = ['msa', 'mta', 'mda', 'pop3', 'imap'];
+const MAIL_SERVER_ROLES = ['msa', 'mta', 'mda', 'pop3', 'imap', 'list', 'forwarder'];
 
 /** A running simulation of one scenario. */
 export class World implements AgentEnv {
@@ -83,6 +84,8 @@ export class World implements AgentEnv {
   readonly mailServers = new Map<string, MailServer>();
   /** The mail program of each user that has one, by address. */
   readonly muas = new Map<string, Mua>();
+  /** Hosts' sending scripts (see {@link sendDirect}), made on first use. */
+  readonly #directSenders = new Map<string, DirectSender>();
   /** Epoch ms at virtual time 0. */
   readonly startTime: number;
 
@@ -117,10 +120,13 @@ export class World implements AgentEnv {
     for (const h of hosts) {
       if (!h.roles.some((r) => MAIL_SERVER_ROLES.includes(r))) continue;
       const mine = users.filter((u) => u.host === h.id);
+      const mediated = [...(h.aliases ?? []), ...(h.lists ?? [])].map((m) => m.address);
       const { dmarcMode, ...smtp } = h.smtp ?? {};
       const server = new MailServer(this, this.host(h.id), {
         roles: h.roles,
-        localDomains: [...new Set(mine.map((u) => domainOf(u.address)))],
+        localDomains: [...new Set([...mine.map((u) => u.address), ...mediated].map(domainOf))],
+        ...(h.aliases ? { aliases: h.aliases } : {}),
+        ...(h.lists ? { lists: h.lists } : {}),
         dkimKeys: this.scenario.dkim.filter((k) => k.signer === h.id),
         ...(dmarcMode ? { dmarcMode } : {}),
         ...(h.smtp ? { smtp } : {}),
@@ -179,6 +185,24 @@ export class World implements AgentEnv {
     const mua = this.muas.get(from.toLowerCase());
     if (!mua) throw new Error(`${from} has no mail program in this scenario`);
     return mua.send(draft, done);
+  }
+
+  /**
+   * Host `from` sends a message straight to the recipients' MX, with the
+   * envelope and From: it likes: a spoofer, or a bulk-mail service (see
+   * direct-sender.ts). Returns the Message-ID.
+   */
+  sendDirect(
+    from: string,
+    message: DirectMessage,
+    done?: (results: readonly DirectRecipientResult[]) => void,
+  ): string {
+    let sender = this.#directSenders.get(from);
+    if (!sender) {
+      sender = new DirectSender(this, this.host(from));
+      this.#directSenders.set(from, sender);
+    }
+    return sender.send(message, done);
   }
 
   /** The user at `address` checks for mail over POP3 with their mail program. */
@@ -250,6 +274,31 @@ export class World implements AgentEnv {
       text: `${server} reloaded zone ${report.origin}: ${report.records} ${report.records === 1 ? 'record' : 'records'}${errors > 0 ? `, ${errors} ${errors === 1 ? 'line' : 'lines'} with errors left out` : ''}`,
     });
     return report;
+  }
+
+  /**
+   * Replaces the zone that `text` is the master file of, named by its
+   * `$ORIGIN` or else its SOA owner: what a learner's zone editor calls
+   * with the whole text. The change is live: the next query sees it.
+   */
+  setZoneText(text: string): ZoneReport {
+    const origin = parseZone(text).origin;
+    if (origin === '')
+      return {
+        origin,
+        records: 0,
+        diagnostics: [
+          {
+            severity: 'error',
+            line: 1,
+            column: 1,
+            endColumn: 2,
+            code: 'no-origin',
+            message: 'this text names no zone: start it with $ORIGIN or an SOA record',
+          },
+        ],
+      };
+    return this.applyZone(origin, text);
   }
 
   /** A lookup from a host, with latency and trace (see DnsService). */

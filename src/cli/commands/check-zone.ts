@@ -13,6 +13,7 @@ import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliCommand, CliIo } from '../command.ts';
 import { formatFault, formatRecord, normaliseName } from '../../../simulators/dns/zone-file.ts';
+import { loadPublicSuffixList } from '../../../simulators/auth/dmarc/org-domain.ts';
 import { checkZone } from '../../../simulators/auth/record-lint.ts';
 
 const USAGE = `Usage: mailroom check-zone FILE [--origin NAME] [--json]
@@ -90,6 +91,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   // A $ORIGIN line in the file wins over a name guessed from the file name.
   const hasOriginLine = /^\$ORIGIN[ \t]/im.test(text);
   const origin = values.origin ?? (hasOriginLine ? undefined : originFromFileName(file));
+  await loadPublicSuffixList();
   const { zone, diagnostics } = checkZone(text, origin === undefined ? {} : { origin });
 
   if (values.json) {

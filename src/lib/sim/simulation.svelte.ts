@@ -10,6 +10,7 @@
  * per step), never once per trace event, so a busy world cannot flood Svelte.
  */
 import {
+  parseZone,
   PRESETS,
   webCryptoDkim,
   World,
@@ -17,6 +18,7 @@ import {
   type SubtleLike,
   type SubtleForTls,
   type CheckResult,
+  type DirectMessage,
   type Draft,
   type LocalMessage,
   type Pop3CheckOptions,
@@ -158,12 +160,14 @@ export const PANEL_PURPOSE = 'asked in the DNS panel';
 /** A live world, as reactive state for the app. */
 export class Simulation {
   readonly clock: ClockMode;
-  readonly #scenario: ScenarioInput;
+  #scenario: ScenarioInput;
   readonly #seed: string | number | undefined;
   readonly #frames: FrameScheduler;
   readonly #crypto: DkimCrypto | undefined;
 
   #world!: World;
+  /** The validated scenario, as reactive state: loading another one changes every view. */
+  #scenarioView = $state.raw<Scenario>();
   #unsubscribe: () => void = () => {};
   #dirty = true;
   #mailDirty = true;
@@ -223,7 +227,26 @@ export class Simulation {
 
   /** The validated scenario (host labels, roles and sites, users). */
   get scenario(): Scenario {
-    return this.#world.scenario;
+    return this.#scenarioView ?? this.#world.scenario;
+  }
+
+  /** Replaces the world with one built from `scenario` (a preset, or a changed scenario), paused at time 0. */
+  loadScenario(scenario: ScenarioInput): void {
+    this.#scenario = scenario;
+    // Zone edits belong to the scenario they were made in.
+    this.#zoneEdits = {};
+    this.reset();
+  }
+
+  /**
+   * Applies a zone's whole master-file text, as the zone editor hands it over:
+   * the running world's DNS answers from it at once, and a reset keeps it.
+   * Returns the zone's diagnostics.
+   */
+  setZoneText(text: string): ZoneReport {
+    const origin = parseZone(text).origin;
+    // Without an origin the engine explains what is missing; with one, this is the editor's Save.
+    return origin === '' ? this.#world.setZoneText(text) : this.applyZone(origin, text);
   }
 
   /** Whether there is an event to step to. */
@@ -360,6 +383,12 @@ export class Simulation {
     this.#submissionsDirty = true;
     this.#publish();
     return submission;
+  }
+
+  /** Host `from` sends a message straight to the recipients' MX (a spoofer's script; see World.sendDirect). */
+  sendDirect(from: string, message: DirectMessage): void {
+    this.#world.sendDirect(from, message);
+    this.#publish();
   }
 
   /**
@@ -560,6 +589,7 @@ export class Simulation {
     });
     for (const [origin, text] of Object.entries(this.#zoneEdits)) world.applyZone(origin, text);
     this.#world = world;
+    this.#scenarioView = world.scenario;
     this.epoch++;
     this.#carry = 0;
     const stops = [

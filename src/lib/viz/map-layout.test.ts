@@ -117,6 +117,11 @@ describe('layoutMap', () => {
       ['example.net', 'right'],
       ['example.org', 'left'],
     ]);
+    // Six columns do not fit 1100 units: the view box widens so the sites' frames do not overlap.
+    expect(layout.width).toBeGreaterThan(1100);
+    const frames = [...layout.sites].sort((a, b) => a.x - b.x);
+    for (let i = 1; i < frames.length; i++)
+      expect(frames[i]!.x).toBeGreaterThan(frames[i - 1]!.x + frames[i - 1]!.width);
   });
 });
 

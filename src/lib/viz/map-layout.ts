@@ -123,6 +123,9 @@ function rank(roles: readonly string[]): number {
   return roles.reduce((best, r) => Math.min(best, ROLE_RANK[r] ?? 4), roles.length > 0 ? 4 : 0);
 }
 
+/** The least distance between column centres: two boxes, their sites' padding, and a gap. */
+const minColumnStep = (size: typeof MAP_SIZE): number => size.hostWidth + 2 * SITE_PAD.x + 8;
+
 /** Gap between hosts stacked in one column. */
 const STACK_GAP = 18;
 /** Padding of a site's region around its hosts. */
@@ -167,9 +170,14 @@ export function layoutMap(input: MapInput, size: typeof MAP_SIZE = MAP_SIZE): Ma
   const badgeRows = Math.max(1, ...[...badgesOf.values()].map((b) => badgeRowCount(b)));
   const hostHeight = size.hostHeight + (badgeRows - 1) * BADGE_ROW;
   const half = { w: size.hostWidth / 2, h: hostHeight / 2 };
+  // A third or fourth site (a list, a forwarder) needs more columns than the
+  // width holds: the view box widens (and the drawing scales down) rather
+  // than let neighbouring sites overlap.
+  const edge = size.margin + SITE_PAD.x + half.w;
+  const width = Math.max(size.width, (columns.length - 1) * minColumnStep(size) + 2 * edge);
   const x = scalePoint<string>()
     .domain(columns)
-    .range([size.margin + SITE_PAD.x + half.w, size.width - size.margin - SITE_PAD.x - half.w])
+    .range([edge, width - edge])
     .align(0.5);
 
   const slot = (h: Host): { column: string; row: Row } => {
@@ -200,7 +208,7 @@ export function layoutMap(input: MapInput, size: typeof MAP_SIZE = MAP_SIZE): Ma
     const i = group.indexOf(h);
     const offset =
       row === 'main' ? (i - (group.length - 1) / 2) * pitch : (row === 'top' ? -1 : 1) * i * pitch;
-    return { h, x: x(column) ?? size.width / 2, y: rowY[row] + offset };
+    return { h, x: x(column) ?? width / 2, y: rowY[row] + offset };
   });
 
   // Shift everything down so the topmost box (or site caption) starts at the margin.
@@ -263,7 +271,7 @@ export function layoutMap(input: MapInput, size: typeof MAP_SIZE = MAP_SIZE): Ma
   });
 
   return {
-    width: size.width,
+    width,
     height,
     hostWidth: size.hostWidth,
     hostHeight,
