@@ -35,6 +35,7 @@ import { AddressCounts, DEFAULT_LIMITS, refusal, type BridgeLimits } from './lim
 import { TcpConnection, type OpenedSession } from './tcp-driver.ts';
 import { TraceFileWriter } from './trace-file.ts';
 import { boundTrace } from './trace-window.ts';
+import { StateDir } from './state-dir.ts';
 import { secureContextOf, type TlsMaterial } from './tls.ts';
 
 export { BridgeSetupError } from './scenario-setup.ts';
@@ -71,6 +72,8 @@ export interface BridgeOptions {
   readonly plaintextAuth?: boolean;
   /** Append the trace to this file as JSON Lines. */
   readonly traceFile?: string;
+  /** Keep the mail stores and queues in this directory, write-ahead (state-dir.ts), and load them at start. */
+  readonly stateDir?: string;
   /** Mirror local deliveries into this directory. */
   readonly maildir?: string;
   /** Diagnostics (socket errors, session failures). */
@@ -107,6 +110,8 @@ export interface Bridge {
   readonly skipped: readonly string[];
   /** Whether real TLS is available (STARTTLS, smtps). */
   readonly tls: boolean;
+  /** Messages loaded from the state directory at start. */
+  readonly restored: number;
   /** Whether passwords are taken before TLS (see BridgeOptions.plaintextAuth). */
   readonly plaintextAuth: boolean;
   /** Connections open now. */
@@ -248,6 +253,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const plaintextAuth = options.plaintextAuth ?? isLoopback(listenAddress);
   if (options.traceWindow !== undefined)
     boundTrace(world.trace, options.traceWindow, () => world.scheduler.now);
+  const stateDir = options.stateDir ? new StateDir(options.stateDir, log) : undefined;
+  const restored = stateDir?.restore(world) ?? 0;
+  const unwatchState = stateDir?.watch(world);
   const secureContext: SecureContext | undefined = options.tls ? secureContextOf(options.tls) : undefined;
 
   const skipped: string[] = [];
@@ -425,6 +433,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   } catch (e) {
     for (const tcp of servers) tcp.close();
     pump.stop();
+    unwatchState?.();
     maildir?.close();
     await traceWriter?.close();
     throw e;
@@ -440,6 +449,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 1000))]);
     pump.pump();
     pump.stop();
+    stateDir?.save();
+    unwatchState?.();
     maildir?.close();
     await maildir?.flushed();
     await traceWriter?.close();
@@ -453,6 +464,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     skipped,
     tls: secureContext !== undefined,
     plaintextAuth,
+    restored,
     get connectionCount() {
       return connections.size;
     },

@@ -47,6 +47,8 @@ Options:
   --scenario FILE        a scenario JSON file (default: the built-in one)
   --seed SEED            override the scenario's seed
   --trace FILE           append every trace event to FILE, one JSON per line
+  --state DIR            keep the mail stores and queues in DIR (each accepted
+                         message on disk before its 250) and load them at start
   --maildir DIR          also write each delivered message to
                          DIR/<address>/new/<internalDate>.<uid>.eml
   --tls-cert FILE        PEM certificate (chain) for STARTTLS and --smtps
@@ -105,6 +107,7 @@ export interface ServeOptions {
   readonly seed?: string | number;
   readonly traceFile?: string;
   readonly maildir?: string;
+  readonly stateDir?: string;
   readonly tls?:
     | { readonly kind: 'files'; readonly cert: string; readonly key: string }
     | { readonly kind: 'self-signed' };
@@ -162,6 +165,7 @@ export function parseServeArgs(args: readonly string[]): ServeOptions | string {
         seed: { type: 'string' },
         trace: { type: 'string' },
         maildir: { type: 'string' },
+        state: { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'tls-self-signed': { type: 'boolean', default: false },
@@ -276,6 +280,7 @@ export function parseServeArgs(args: readonly string[]): ServeOptions | string {
     ...(seed !== undefined ? { seed } : {}),
     ...(values.trace !== undefined ? { traceFile: values.trace } : {}),
     ...(values.maildir !== undefined ? { maildir: values.maildir } : {}),
+    ...(values.state !== undefined ? { stateDir: values.state } : {}),
   };
 }
 
@@ -373,6 +378,7 @@ export async function runServe(
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...(options.traceFile !== undefined ? { traceFile: resolve(io.cwd, options.traceFile) } : {}),
       ...(options.maildir !== undefined ? { maildir: resolve(io.cwd, options.maildir) } : {}),
+      ...(options.stateDir !== undefined ? { stateDir: resolve(io.cwd, options.stateDir) } : {}),
     };
     if (options.tls?.kind === 'self-signed') {
       // The certificate names the bridged host, which is only known once the scenario is read.
@@ -415,6 +421,8 @@ export async function runServe(
     for (const why of bridge.skipped) io.stdout(`(not bridged: ${why})\n`);
     const server = bridge.world.mailServers.get(bridge.host);
     const mailboxes = server?.store.accounts.map((a) => a.address).join(', ') ?? '';
+    if (options.stateDir !== undefined)
+      io.stdout(`State: ${options.stateDir} (${bridge.restored} messages loaded)\n`);
     io.stdout(`Mailboxes on ${bridge.host}: ${mailboxes || 'none (add one with --user ADDRESS:PASSWORD)'}\n`);
     io.stdout(
       bridge.tls
