@@ -216,3 +216,33 @@ describe('a bridge under a hostile load', () => {
     expect(seqs.at(-1)).toBe(bridge.world.trace.length - 1);
   });
 });
+
+describe('a bridge with a short line timeout', () => {
+  it('drops a slow sender whose line does not end in time, with 421 4.7.0', async () => {
+    const slow = await startBridge({ ports: { smtp: 0 }, limits: { lineTimeoutMs: 200 } });
+    try {
+      const c = await RawClient.open(slow.ports.smtp!, '127.0.0.1');
+      await c.waitFor(/^220 .*\r\n/m);
+      c.send('EH');
+      await c.waitFor(/^421 4\.7\.0 Line not finished in time.*\r\n/m);
+      await c.waitClosed();
+    } finally {
+      await slow.stop();
+    }
+  }, 60_000);
+
+  it('drops an implicit-TLS client that never starts its handshake', async () => {
+    const { selfSignedCertificate } = await import('./tls.ts');
+    const tls = await selfSignedCertificate('mx.example.net');
+    const slow = await startBridge({ ports: { imaps: 0 }, tls, limits: { lineTimeoutMs: 200 } });
+    try {
+      const c = await RawClient.open(slow.ports.imaps!, '127.0.0.1');
+      await c.waitClosed();
+      expect(slow.world.trace.events.some((e) => e.type === 'conn.reset' && /handshake/.test(e.reason))).toBe(
+        true,
+      );
+    } finally {
+      await slow.stop();
+    }
+  }, 60_000);
+});

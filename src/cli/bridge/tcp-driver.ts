@@ -466,7 +466,15 @@ export class TcpConnection<AppEvent> {
       this.#resetBy('client', `TLS: ${error.message}`);
     });
     secure.on('close', this.#onClose);
+    // No session (and so no idle timer) runs before an implicit-TLS handshake: bound it here.
+    const handshake = this.#o.input
+      ? setTimeout(
+          () => this.#resetBy('server', 'TLS handshake not finished in time'),
+          this.#o.input.pendingLineTimeoutMs,
+        ).unref()
+      : undefined;
     secure.once('secure', () => {
+      clearTimeout(handshake);
       this.#guard(() => {
         const info: TlsInfo = {
           version: secure.getProtocol() ?? 'unknown',

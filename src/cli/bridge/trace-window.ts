@@ -2,7 +2,8 @@
  * A bounded trace for a long-running bridge. The engine's Trace keeps every
  * event, which is what the app's time travel needs, but `mailroom serve`
  * runs for days and hostile clients can make millions of `bytes` events. In
- * serve mode the bridge keeps only the most recent events in a ring; the
+ * serve mode the bridge keeps only the most recent events (by count and by
+ * payload octets); the
  * trace file, if any, still gets every one (it subscribes, and listeners
  * hear each event as it is appended).
  *
@@ -16,30 +17,49 @@ import type { VirtualMs } from '../../../simulators/core/ids.ts';
 import type { TraceEvent, TraceEventBody } from '../../../simulators/trace/events.ts';
 import type { Trace, TraceListener } from '../../../simulators/trace/trace.ts';
 
-/** Makes `trace` keep only its last `capacity` events. Call before anything subscribes to it. */
-export function boundTrace(trace: Trace, capacity: number, now: () => VirtualMs): void {
+/** Octets an event holds (the `bytes` events' payloads, which dominate); 0 for the rest. */
+function octetsOf(event: TraceEvent): number {
+  if (event.type !== 'bytes') return 0;
+  return event.bytes.byteLength + (event.compressed?.byteLength ?? 0);
+}
+
+/**
+ * Makes `trace` keep only its last `capacity` events, and fewer when their
+ * payloads pass `maxOctets` (a hostile burst's 64 KiB chunks would otherwise
+ * fill the window with hundreds of megabytes). Call before anything
+ * subscribes to it.
+ */
+export function boundTrace(
+  trace: Trace,
+  capacity: number,
+  now: () => VirtualMs,
+  maxOctets = 16 * 1024 * 1024,
+): void {
   if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be ≥ 1: ${capacity}`);
-  const ring: (TraceEvent | undefined)[] = new Array<TraceEvent | undefined>(capacity);
+  let kept: TraceEvent[] = trace.events.slice(-capacity);
+  let head = 0;
+  let octets = kept.reduce((n, e) => n + octetsOf(e), 0);
   const listeners = new Set<TraceListener>();
   let seq = trace.length;
-  // Events appended before the bound: the most recent of them stay.
-  for (const event of trace.events.slice(-capacity)) ring[event.seq % capacity] = event;
 
-  const recent = (): TraceEvent[] => {
-    const out: TraceEvent[] = [];
-    for (let s = Math.max(0, seq - capacity); s < seq; s++) {
-      const event = ring[s % capacity];
-      if (event) out.push(event);
-    }
-    return out;
-  };
+  const recent = (): TraceEvent[] => kept.slice(head);
 
   Object.defineProperties(trace, {
     append: {
       value: (body: TraceEventBody): TraceEvent => {
         const event = Object.assign(body, { seq, at: now() }) as TraceEvent;
-        ring[seq % capacity] = event;
         seq++;
+        kept.push(event);
+        octets += octetsOf(event);
+        while (kept.length - head > capacity || (octets > maxOctets && kept.length - head > 1)) {
+          octets -= octetsOf(kept[head]!);
+          kept[head++] = undefined as unknown as TraceEvent;
+        }
+        // Drop the forgotten prefix now and then rather than shifting on every event.
+        if (head > capacity) {
+          kept = kept.slice(head);
+          head = 0;
+        }
         for (const listener of listeners) listener(event);
         return event;
       },

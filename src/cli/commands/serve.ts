@@ -70,7 +70,8 @@ Limits (each connection's session bounds its own lines and literals too):
   --max-literal OCTETS   largest IMAP literal (default: the scenario's, 50 MiB)
   --idle-timeout SECONDS close silent sessions after this (default: SMTP 300,
                          POP3 600, IMAP 1800)
-  --trace-window N       trace events kept in memory (default 10000; --trace
+  --trace-window N       trace events kept in memory (default 10000, and no
+                         more than 16 MiB of octets; --trace
                          FILE still gets every one)
   --quiet                print only the listeners and fatal errors
   -h, --help             show this help
