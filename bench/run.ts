@@ -111,6 +111,96 @@ async function benchImap(): Promise<void> {
   line('bridge: IMAP SEARCH SUBJECT, 10,000 messages', `${r.searchPerSecond.toFixed(1)}/s (target ≥ 35)`);
 }
 
+/**
+ * `mailroom serve` as a child process takes a hostile burst (300 connections
+ * from 30 loopback addresses sending random octets, megabyte lines, RCPT
+ * floods, huge AUTH strings, or nothing) while one client keeps delivering;
+ * then its peak resident set (VmHWM) is read from /proc.
+ */
+async function benchHostileBridge(): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  const { connect } = await import('node:net');
+  const { randomBytes } = await import('node:crypto');
+  const child = spawn(
+    process.execPath,
+    [
+      'bin/mailroom.js',
+      'serve',
+      '--quiet',
+      '--smtp',
+      '0',
+      '--submission',
+      '0',
+      '--pop3',
+      '0',
+      '--imap',
+      '0',
+      '--user',
+      'test@example.org:pw',
+      '--max-connections',
+      '1000',
+      '--max-per-address',
+      '10',
+    ],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  try {
+    const ports = await new Promise<number[]>((resolve, reject) => {
+      let out = '';
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (t: string) => {
+        out += t;
+        if (out.includes('Ready.'))
+          resolve([...out.matchAll(/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1])));
+      });
+      child.once('exit', () => reject(new Error('the server exited')));
+    });
+    const [smtp, submission, pop3, imap] = ports as [number, number, number, number];
+    const payloads: Array<[number, () => Uint8Array | string]> = [
+      [smtp, () => randomBytes(65_536)],
+      [smtp, () => 'A'.repeat(4_000_000)],
+      [smtp, () => `EHLO x\r\nMAIL FROM:<a@b.example>\r\n${'RCPT TO:<test@example.org>\r\n'.repeat(5000)}`],
+      [submission, () => `EHLO x\r\nAUTH PLAIN ${'A'.repeat(500_000)}\r\n`],
+      [pop3, () => randomBytes(65_536)],
+      [imap, () => `a APPEND INBOX {4000000000}\r\n${'x'.repeat(1_000_000)}`],
+      [
+        imap,
+        () => `a LOGIN test@example.org pw\r\nb SELECT INBOX\r\nc SEARCH ${'OR ALL '.repeat(5000)}ALL\r\n`,
+      ],
+      [imap, () => ''],
+    ];
+    const sockets: ReturnType<typeof connect>[] = [];
+    await Promise.all(
+      Array.from({ length: 300 }, (_, i) => {
+        const [port, payload] = payloads[i % payloads.length]!;
+        return new Promise<void>((resolve) => {
+          const s = connect({ port, host: '127.0.0.1', localAddress: `127.0.0.${2 + (i % 30)}` });
+          sockets.push(s);
+          s.on('error', () => resolve());
+          s.on('data', () => {});
+          s.once('connect', () => {
+            const data = payload();
+            if (data.length > 0) s.write(data);
+            resolve();
+          });
+        });
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 5000));
+    for (const s of sockets) s.destroy();
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
+    line(
+      'bridge: peak RSS after a hostile run (300 connections)',
+      `${(hwm / 1024).toFixed(0)} MB (target < 300)`,
+    );
+  } catch (e) {
+    line('bridge: peak RSS after a hostile run', `not measured (${(e as Error).message})`);
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
 function benchBundle(): void {
   try {
     execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'ignore' });
@@ -146,4 +236,5 @@ if (want('pipeline')) await benchPipelineDkim(2000);
 if (want('bridge')) await benchBridge();
 if (want('pop3')) await benchPop3();
 if (want('imap')) await benchImap();
+if (want('hostile')) await benchHostileBridge();
 if (want('bundle')) benchBundle();

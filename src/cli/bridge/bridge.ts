@@ -31,8 +31,11 @@ import { World } from '../../../simulators/world/world.ts';
 import { ClockPump } from './clock-pump.ts';
 import { MaildirWriter } from './maildir.ts';
 import { addUsers, BridgeSetupError, chooseBridgedHost, type BridgeUser } from './scenario-setup.ts';
+import { AddressCounts, DEFAULT_LIMITS, refusal, type BridgeLimits } from './limits.ts';
 import { TcpConnection, type OpenedSession } from './tcp-driver.ts';
 import { TraceFileWriter } from './trace-file.ts';
+import { boundTrace } from './trace-window.ts';
+import { StateDir } from './state-dir.ts';
 import { secureContextOf, type TlsMaterial } from './tls.ts';
 
 export { BridgeSetupError } from './scenario-setup.ts';
@@ -56,10 +59,21 @@ export interface BridgeOptions {
   readonly ports: { readonly [K in ListenerKind]?: number };
   /** Certificate and key: enables STARTTLS and the smtps port. */
   readonly tls?: TlsMaterial;
-  /** Simultaneous connections over all ports; default 100. */
+  /** Simultaneous connections over all ports; default 100 (also settable in `limits`). */
   readonly maxConnections?: number;
+  /** What the bridge bounds; see limits.ts. Unset ones take DEFAULT_LIMITS or the scenario's. */
+  readonly limits?: Partial<BridgeLimits>;
+  /** Keep only this many recent trace events in memory (serve mode); default: all. */
+  readonly traceWindow?: number;
+  /**
+   * Accept AUTH PLAIN/LOGIN, POP3 USER/PASS and IMAP LOGIN before TLS.
+   * Default: only when listening on loopback, where no password crosses a network.
+   */
+  readonly plaintextAuth?: boolean;
   /** Append the trace to this file as JSON Lines. */
   readonly traceFile?: string;
+  /** Keep the mail stores and queues in this directory, write-ahead (state-dir.ts), and load them at start. */
+  readonly stateDir?: string;
   /** Mirror local deliveries into this directory. */
   readonly maildir?: string;
   /** Diagnostics (socket errors, session failures). */
@@ -96,6 +110,10 @@ export interface Bridge {
   readonly skipped: readonly string[];
   /** Whether real TLS is available (STARTTLS, smtps). */
   readonly tls: boolean;
+  /** Messages loaded from the state directory at start. */
+  readonly restored: number;
+  /** Whether passwords are taken before TLS (see BridgeOptions.plaintextAuth). */
+  readonly plaintextAuth: boolean;
   /** Connections open now. */
   readonly connectionCount: number;
   /** Resolves when every maildir write started so far is done. */
@@ -226,7 +244,18 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const hostEntry = scenario.hosts.find((h) => h.id === host)!;
   const serverAddress = hostEntry.addresses[0]!;
   const listenAddress = options.listen ?? '127.0.0.1';
-  const maxConnections = options.maxConnections ?? 100;
+  const limits: BridgeLimits = {
+    ...DEFAULT_LIMITS,
+    ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+    ...options.limits,
+  };
+  const { maxConnections, maxConnectionsPerAddress } = limits;
+  const plaintextAuth = options.plaintextAuth ?? isLoopback(listenAddress);
+  if (options.traceWindow !== undefined)
+    boundTrace(world.trace, options.traceWindow, () => world.scheduler.now);
+  const stateDir = options.stateDir ? new StateDir(options.stateDir, log) : undefined;
+  const restored = stateDir?.restore(world) ?? 0;
+  const unwatchState = stateDir?.watch(world);
   const secureContext: SecureContext | undefined = options.tls ? secureContextOf(options.tls) : undefined;
 
   const skipped: string[] = [];
@@ -259,8 +288,44 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     onError: (e) => log(`simulation: ${(e as Error)?.stack ?? String(e)}`),
   });
   const connections = new Set<TcpConnection<BridgedAppEvent>>();
+  const perAddress = new AddressCounts();
   let nextConnection = 1;
   let stopping = false;
+
+  /**
+   * The sessions' settings: the scenario's, with the limits given to the
+   * bridge, and the TLS policy. Without a certificate STARTTLS is not
+   * offered; plain-text passwords are accepted only when `plaintextAuth`.
+   */
+  const sessionConfigs = (role: SmtpPortRole) => {
+    const idle = limits.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: limits.idleTimeoutMs };
+    return {
+      smtpConfig: {
+        ...server.smtpConfig(role),
+        ...idle,
+        ...(limits.maxMessageSize === undefined ? {} : { maxMessageSize: limits.maxMessageSize }),
+        ...(secureContext ? {} : { offerStartTls: false }),
+        ...(plaintextAuth
+          ? secureContext
+            ? {}
+            : { allowAuthWithoutTls: true }
+          : { allowAuthWithoutTls: false }),
+      },
+      pop3Config: {
+        ...server.pop3Config(),
+        ...idle,
+        ...(secureContext ? {} : { offerStls: false }),
+        ...(plaintextAuth ? {} : { allowPlaintextAuth: false }),
+      },
+      imapConfig: {
+        ...server.imapConfig(),
+        ...idle,
+        ...(limits.maxLiteralSize === undefined ? {} : { maxLiteralSize: limits.maxLiteralSize }),
+        ...(secureContext ? {} : { offerStartTls: false }),
+        ...(plaintextAuth ? {} : { allowPlaintextLogin: false }),
+      },
+    };
+  };
 
   const accept = (kind: ListenerKind, socket: Socket) => {
     const { protocol, role, simulatedPort, implicitTls } = KINDS[kind];
@@ -271,20 +336,27 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     }
     const remoteAddress = (socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
     const remotePort = socket.remotePort ?? 0;
-    if (connections.size >= maxConnections) {
-      log(`refused a connection from ${remoteAddress}:${remotePort}: ${maxConnections} connections are open`);
-      // Postfix's answer when the process limit is reached; a TLS client could not read it.
+    const refuse = (why: string) => {
+      log(`refused a connection from ${remoteAddress}:${remotePort}: ${why}`);
+      // Postfix's and Dovecot's answers at their limits; a TLS client could not read them.
       if (implicitTls) socket.destroy();
-      else socket.end('421 4.7.0 Too many connections, try again later\r\n');
-      return;
-    }
+      else {
+        socket.end(
+          refusal(
+            protocol,
+            why === 'per-address'
+              ? 'Too many connections from your address'
+              : 'Too many connections, try again later',
+          ),
+        );
+        // A client that never reads must not keep the socket.
+        setTimeout(() => socket.destroy(), 2000).unref();
+      }
+    };
+    if (connections.size >= maxConnections) return refuse(`${maxConnections} connections are open`);
+    if (perAddress.get(remoteAddress) >= maxConnectionsPerAddress) return refuse('per-address');
     const n = nextConnection++;
-    const config = server.smtpConfig(role);
-    const bridgedConfig = secureContext
-      ? config
-      : { ...config, allowAuthWithoutTls: true, offerStartTls: false };
-    const pop3Config = secureContext ? server.pop3Config() : { ...server.pop3Config(), offerStls: false };
-    const imapConfig = secureContext ? server.imapConfig() : { ...server.imapConfig(), offerStartTls: false };
+    const { smtpConfig, pop3Config, imapConfig } = sessionConfigs(role);
     const connection = new TcpConnection<BridgedAppEvent>({
       number: n,
       socket,
@@ -310,7 +382,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
             // What reverse DNS says of a loopback client on any real host.
             ...(isLoopback(remoteAddress) ? { hostname: 'localhost' } : {}),
           },
-          bridgedConfig,
+          smtpConfig,
         );
         return {
           session: opened.session,
@@ -321,12 +393,21 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       },
       pump: () => pump.pump(),
       log,
+      input: {
+        maxPendingLine: limits.maxLineLength,
+        pendingLineTimeoutMs: limits.lineTimeoutMs,
+        commandsPerSecond: limits.commandsPerSecond,
+        ...(protocol === 'imap' ? { imapLiterals: imapConfig.maxLiteralSize } : {}),
+        refusal: (why) => refusal(protocol, why),
+      },
       onClosed: (c) => {
         connections.delete(c);
+        perAddress.remove(remoteAddress);
         if (options.logConnections) log(`${c.id}: closed`);
       },
     });
     connections.add(connection);
+    perAddress.add(remoteAddress);
     if (options.logConnections)
       log(`${connection.id}: ${kind} connection from ${remoteAddress}:${remotePort}`);
   };
@@ -352,6 +433,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   } catch (e) {
     for (const tcp of servers) tcp.close();
     pump.stop();
+    unwatchState?.();
     maildir?.close();
     await traceWriter?.close();
     throw e;
@@ -367,6 +449,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 1000))]);
     pump.pump();
     pump.stop();
+    stateDir?.save();
+    unwatchState?.();
     maildir?.close();
     await maildir?.flushed();
     await traceWriter?.close();
@@ -379,6 +463,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     ports,
     skipped,
     tls: secureContext !== undefined,
+    plaintextAuth,
+    restored,
     get connectionCount() {
       return connections.size;
     },

@@ -33,6 +33,8 @@ import type { EngineSession, TlsInfo } from '../../../simulators/core/session.ts
 import { DeflateCompressor, DeflateDecompressor } from '../../../simulators/net/deflate-layer.ts';
 import type { Endpoint } from '../../../simulators/trace/events.ts';
 import type { Trace } from '../../../simulators/trace/trace.ts';
+import { CommandRate } from './limits.ts';
+import { LineMeter } from './line-meter.ts';
 
 /** The TLS record overhead the simulated network counts too (AES-GCM, TLS 1.3). */
 const TLS_RECORD_OVERHEAD = 22;
@@ -68,6 +70,22 @@ export interface TcpConnectionOptions<AppEvent> {
   readonly log: (line: string) => void;
   /** Called once when the connection is gone. */
   readonly onClosed: (connection: TcpConnection<AppEvent>) => void;
+  /** What the bridge bounds on input (limits.ts); none when absent. */
+  readonly input?: InputLimits;
+}
+
+/** The bridge's bounds on what one connection sends. */
+export interface InputLimits {
+  /** Octets without a line end (IMAP literals excepted) before the client is dropped. */
+  readonly maxPendingLine: number;
+  /** The longest a started line may take to end, in wall ms. */
+  readonly pendingLineTimeoutMs: number;
+  /** Command lines per second; more pause reading. */
+  readonly commandsPerSecond: number;
+  /** IMAP: skip literals up to this size when counting. */
+  readonly imapLiterals?: number;
+  /** The protocol's last words to a client it drops (limits.ts `refusal`). */
+  readonly refusal: (why: string) => string;
 }
 
 /** One real connection driven through one engine session. */
@@ -90,13 +108,25 @@ export class TcpConnection<AppEvent> {
   #gone = false;
   #sessionEnded = false;
   #readPaused = false;
+  #ratePaused = false;
+  readonly #meter: LineMeter | undefined;
+  readonly #rate: CommandRate | undefined;
+  /** Wall time the open line started, or undefined when none is open. */
+  #lineStarted: number | undefined;
+  #lineTimer: NodeJS.Timeout | undefined;
+  /** The last protocol state the session reported (SMTP DATA lines are not commands). */
+  #state = '';
 
   constructor(options: TcpConnectionOptions<AppEvent>) {
     this.#o = options;
     this.id = `b${options.number}` as ConnId;
     this.sessionId = `bs${options.number}` as SessionId;
     this.#stream = options.socket;
-    const { trace, socket } = options;
+    const { trace, socket, input } = options;
+    if (input) {
+      this.#meter = new LineMeter(input.imapLiterals !== undefined, input.imapLiterals);
+      this.#rate = new CommandRate(input.commandsPerSecond, Date.now());
+    }
     trace.append({ type: 'conn.connecting', conn: this.id, client: options.client, server: options.server });
     trace.append({ type: 'conn.opened', conn: this.id });
     socket.setNoDelay(true);
@@ -167,6 +197,7 @@ export class TcpConnection<AppEvent> {
         }
         bytes = plain.bytes;
       }
+      if (!this.#metered(bytes)) return;
       this.#o.trace.append({
         type: 'bytes',
         conn: this.id,
@@ -208,6 +239,7 @@ export class TcpConnection<AppEvent> {
   readonly #onClose = (): void => {
     if (this.#gone) return;
     this.#gone = true;
+    clearTimeout(this.#lineTimer);
     if (!this.#reset)
       this.#o.trace.append({ type: 'conn.closed', conn: this.id, by: this.#closedBy ?? 'client' });
     this.#endSession();
@@ -294,6 +326,7 @@ export class TcpConnection<AppEvent> {
               this.#end();
               break;
             case 'state':
+              this.#state = out.state;
               this.#o.trace.append({
                 type: 'session.state',
                 session: this.sessionId,
@@ -342,9 +375,66 @@ export class TcpConnection<AppEvent> {
       stream.pause();
       stream.once('drain', () => {
         this.#readPaused = false;
-        stream.resume();
+        if (!this.#ratePaused) stream.resume();
       });
     }
+  }
+
+  /**
+   * Applies the input limits to a chunk before the session sees it: false
+   * when the connection was dropped for it. Over the rate, reading pauses
+   * (TCP flow control then holds the client back, and nothing piles up here).
+   */
+  #metered(bytes: Uint8Array): boolean {
+    const input = this.#o.input;
+    const meter = this.#meter;
+    if (!input || !meter) return true;
+    const lines = meter.feed(bytes);
+    const now = Date.now();
+    if (meter.pending > input.maxPendingLine) {
+      this.#drop(input.refusal('Line too long'));
+      return false;
+    }
+    if (meter.pending === 0) this.#lineStarted = undefined;
+    else if (lines > 0 || this.#lineStarted === undefined) this.#lineStarted = now;
+    if (this.#lineStarted !== undefined && !this.#lineTimer) this.#watchLine(input);
+    // The lines of a message after DATA are its text, not commands.
+    const commands = this.#state.includes('receivingData') ? 0 : lines;
+    const pause = this.#rate!.take(commands, now);
+    if (pause > 0 && !this.#ratePaused) {
+      this.#ratePaused = true;
+      const stream = this.#stream;
+      stream.pause();
+      setTimeout(() => {
+        this.#ratePaused = false;
+        if (!this.#readPaused && !this.#gone) stream.resume();
+      }, pause).unref();
+    }
+    return true;
+  }
+
+  /** Drops a client whose line does not end in time (a slow sender holding a connection). */
+  #watchLine(input: InputLimits): void {
+    const check = () => {
+      this.#lineTimer = undefined;
+      if (this.#gone || this.#lineStarted === undefined) return;
+      const left = this.#lineStarted + input.pendingLineTimeoutMs - Date.now();
+      if (left <= 0) this.#drop(input.refusal('Line not finished in time'));
+      else this.#lineTimer = setTimeout(check, left).unref();
+    };
+    this.#lineTimer = setTimeout(check, input.pendingLineTimeoutMs).unref();
+  }
+
+  /** Says the protocol's last words outside the session, and closes: destroyed if the client does not read them. */
+  #drop(words: string): void {
+    if (this.#ended) return;
+    this.#o.log(`${this.id}: dropped: ${words.trim()}`);
+    this.#write(new TextEncoder().encode(words));
+    this.#closedBy ??= 'server';
+    this.#endSession();
+    this.#stream.pause();
+    this.#end();
+    setTimeout(() => this.#resetBy('server', words.trim()), 2000).unref();
   }
 
   #end(): void {
@@ -376,7 +466,15 @@ export class TcpConnection<AppEvent> {
       this.#resetBy('client', `TLS: ${error.message}`);
     });
     secure.on('close', this.#onClose);
+    // No session (and so no idle timer) runs before an implicit-TLS handshake: bound it here.
+    const handshake = this.#o.input
+      ? setTimeout(
+          () => this.#resetBy('server', 'TLS handshake not finished in time'),
+          this.#o.input.pendingLineTimeoutMs,
+        ).unref()
+      : undefined;
     secure.once('secure', () => {
+      clearTimeout(handshake);
       this.#guard(() => {
         const info: TlsInfo = {
           version: secure.getProtocol() ?? 'unknown',

@@ -23,6 +23,9 @@ describe('parseServeArgs', () => {
       ports: { smtp: 2525, submission: 2587, pop3: 2110, imap: 2143 },
       users: [],
       maxConnections: 100,
+      limits: {},
+      traceWindow: 10_000,
+      requireTlsForAuth: false,
       quiet: false,
     });
   });
@@ -34,7 +37,17 @@ describe('parseServeArgs', () => {
         ...['--host', 'smtp.example.com', '--user', 'a@b.c:x:y', '--user', 'd@e.f:z'],
         ...['--scenario', 's.json', '--seed', '42', '--trace', 't.jsonl', '--maildir', 'md'],
         ...['--tls-self-signed', '--max-connections', '5', '--quiet', '--pop3', '2111', '--pop3s', '2995'],
-        ...['--imap', '2144', '--imaps', '2994'],
+        ...['--imap', '2144', '--imaps', '2994', '--max-per-address', '3', '--max-line', '4096'],
+        ...['--line-timeout', '30', '--commands-per-second', '50', '--max-message', '2048'],
+        ...[
+          '--max-literal',
+          '8192',
+          '--idle-timeout',
+          '60',
+          '--trace-window',
+          '500',
+          '--require-tls-for-auth',
+        ],
       ]),
     ).toEqual({
       listen: '::1',
@@ -51,6 +64,17 @@ describe('parseServeArgs', () => {
       maildir: 'md',
       tls: { kind: 'self-signed' },
       maxConnections: 5,
+      limits: {
+        maxConnectionsPerAddress: 3,
+        maxLineLength: 4096,
+        lineTimeoutMs: 30_000,
+        commandsPerSecond: 50,
+        maxMessageSize: 2048,
+        maxLiteralSize: 8192,
+        idleTimeoutMs: 60_000,
+      },
+      traceWindow: 500,
+      requireTlsForAuth: true,
       quiet: true,
     });
     expect(parseServeArgs(['--seed', 'lesson-3'])).toMatchObject({ seed: 'lesson-3' });
@@ -68,6 +92,10 @@ describe('parseServeArgs', () => {
     [['--tls-cert', 'c.pem'], /both --tls-cert/],
     [['--tls-cert', 'c', '--tls-key', 'k', '--tls-self-signed'], /not both/],
     [['--max-connections', '0'], /--max-connections/],
+    [['--max-per-address', '0'], /--max-per-address '0'/],
+    [['--max-line', '12'], /--max-line '12': give a whole number from 1024/],
+    [['--idle-timeout', '1.5'], /--idle-timeout/],
+    [['--trace-window', 'x'], /--trace-window/],
     [['--bogus'], /Unknown option '--bogus'/],
   ])('refuses %j', (args, message) => {
     expect(parseServeArgs(args)).toMatch(message);
@@ -127,6 +155,18 @@ describe('runServe', () => {
     expect(out).toMatch(/\nSubmission \(MSA, AUTH required\) +127\.0\.0\.1:\d+\n/);
     expect(out).toMatch(/Ready\. Press Ctrl\+C to stop\.\n$/);
     expect(greeting).toBe('mx.example.net ESMTP Mailroom');
+  });
+
+  it('says at start why passwords wait for TLS', async () => {
+    const io = collect();
+    const code = await runServe(
+      ['--smtp', '0', '--submission', '0', '--pop3', '0', '--imap', '0', '--require-tls-for-auth'],
+      io,
+      async () => 'SIGTERM',
+    );
+    expect(code).toBe(0);
+    expect(io.err.join('')).toMatch(/passwords are refused before TLS/);
+    expect(io.out.join('')).toMatch(/plain-text passwords refused/);
   });
 
   it('reports scenario errors with their field paths (exit 2)', async () => {

@@ -20,6 +20,7 @@ import {
   type Bridge,
   type BridgeOptions,
 } from '../bridge/bridge.ts';
+import type { BridgeLimits } from '../bridge/limits.ts';
 import { parseUserArg, type BridgeUser } from '../bridge/scenario-setup.ts';
 import { loadTlsFiles, selfSignedCertificate, TlsSetupError, type TlsMaterial } from '../bridge/tls.ts';
 
@@ -46,18 +47,38 @@ Options:
   --scenario FILE        a scenario JSON file (default: the built-in one)
   --seed SEED            override the scenario's seed
   --trace FILE           append every trace event to FILE, one JSON per line
+  --state DIR            keep the mail stores and queues in DIR (each accepted
+                         message on disk before its 250) and load them at start
   --maildir DIR          also write each delivered message to
                          DIR/<address>/new/<internalDate>.<uid>.eml
   --tls-cert FILE        PEM certificate (chain) for STARTTLS and --smtps
   --tls-key FILE         PEM private key for --tls-cert
   --tls-self-signed      make a self-signed certificate with openssl
-  --max-connections N    simultaneous connections (default 100); more get 421
+  --require-tls-for-auth refuse AUTH PLAIN/LOGIN, POP3 USER/PASS and IMAP LOGIN
+                         before TLS (always so on a non-loopback --listen)
+
+Limits (each connection's session bounds its own lines and literals too):
+  --max-connections N    simultaneous connections (default 100); more get
+                         SMTP 421 4.7.0, IMAP * BYE, POP3 -ERR [SYS/TEMP]
+  --max-per-address N    simultaneous connections from one address (default 20)
+  --max-line OCTETS      octets without a line end before a client is dropped
+                         (default 1048576; IMAP literals excepted)
+  --line-timeout SECONDS longest a started line may take to end (default 300)
+  --commands-per-second N  per connection; faster clients are read more
+                         slowly (default 200; message text after DATA is free)
+  --max-message OCTETS   SMTP SIZE limit (default: the scenario's, 10240000)
+  --max-literal OCTETS   largest IMAP literal (default: the scenario's, 50 MiB)
+  --idle-timeout SECONDS close silent sessions after this (default: SMTP 300,
+                         POP3 600, IMAP 1800)
+  --trace-window N       trace events kept in memory (default 10000, and no
+                         more than 16 MiB of octets; --trace
+                         FILE still gets every one)
   --quiet                print only the listeners and fatal errors
   -h, --help             show this help
 
-Without TLS, AUTH PLAIN and LOGIN are accepted in plain text and STARTTLS is
-not offered: fine on loopback, which is why other addresses need
---allow-remote. With TLS, STARTTLS is offered and AUTH waits for it.
+On loopback without TLS, AUTH PLAIN and LOGIN are accepted in plain text and
+STARTTLS is not offered. Other addresses need --allow-remote, and there
+passwords are refused before TLS: add a certificate to log in at all.
 
 Example:
   mailroom serve --user test@example.org:pw
@@ -87,11 +108,32 @@ export interface ServeOptions {
   readonly seed?: string | number;
   readonly traceFile?: string;
   readonly maildir?: string;
+  readonly stateDir?: string;
   readonly tls?:
     | { readonly kind: 'files'; readonly cert: string; readonly key: string }
     | { readonly kind: 'self-signed' };
   readonly maxConnections: number;
+  readonly limits: Partial<BridgeLimits>;
+  readonly traceWindow: number;
+  readonly requireTlsForAuth: boolean;
   readonly quiet: boolean;
+}
+
+/** Whole-number flags: name, the BridgeLimits field, range, and the unit multiplier. */
+const LIMIT_FLAGS = [
+  ['max-per-address', 'maxConnectionsPerAddress', 1, 100_000, 1],
+  ['max-line', 'maxLineLength', 1024, 1_000_000_000, 1],
+  ['line-timeout', 'lineTimeoutMs', 1, 86_400, 1000],
+  ['commands-per-second', 'commandsPerSecond', 1, 1_000_000, 1],
+  ['max-message', 'maxMessageSize', 1024, 1_000_000_000, 1],
+  ['max-literal', 'maxLiteralSize', 1024, 4_000_000_000, 1],
+  ['idle-timeout', 'idleTimeoutMs', 1, 86_400, 1000],
+] as const;
+
+function wholeArg(flag: string, text: string, min: number, max: number): number | string {
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max)
+    return `--${flag} '${text}': give a whole number from ${min} to ${max}`;
+  return Number(text);
 }
 
 function portArg(flag: string, text: string | undefined, fallback: number): number | string {
@@ -124,10 +166,20 @@ export function parseServeArgs(args: readonly string[]): ServeOptions | string {
         seed: { type: 'string' },
         trace: { type: 'string' },
         maildir: { type: 'string' },
+        state: { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'tls-self-signed': { type: 'boolean', default: false },
         'max-connections': { type: 'string' },
+        'max-per-address': { type: 'string' },
+        'max-line': { type: 'string' },
+        'line-timeout': { type: 'string' },
+        'commands-per-second': { type: 'string' },
+        'max-message': { type: 'string' },
+        'max-literal': { type: 'string' },
+        'idle-timeout': { type: 'string' },
+        'trace-window': { type: 'string' },
+        'require-tls-for-auth': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
       },
     }));
@@ -186,6 +238,21 @@ export function parseServeArgs(args: readonly string[]): ServeOptions | string {
     maxConnections = Number(text);
   }
 
+  const limits: { -readonly [K in keyof BridgeLimits]?: BridgeLimits[K] } = {};
+  for (const [flag, field, min, max, unit] of LIMIT_FLAGS) {
+    const text = values[flag];
+    if (text === undefined) continue;
+    const n = wholeArg(flag, text, min, max);
+    if (typeof n === 'string') return n;
+    limits[field] = n * unit;
+  }
+  let traceWindow = 10_000;
+  if (values['trace-window'] !== undefined) {
+    const n = wholeArg('trace-window', values['trace-window'], 1, 10_000_000);
+    if (typeof n === 'string') return n;
+    traceWindow = n;
+  }
+
   const seedText = values.seed;
   const seed =
     seedText === undefined ? undefined : /^-?\d{1,15}$/.test(seedText) ? Number(seedText) : seedText;
@@ -204,6 +271,9 @@ export function parseServeArgs(args: readonly string[]): ServeOptions | string {
     },
     users,
     maxConnections,
+    limits,
+    traceWindow,
+    requireTlsForAuth: values['require-tls-for-auth'] ?? false,
     quiet: values.quiet ?? false,
     ...(tls ? { tls } : {}),
     ...(values.host !== undefined ? { host: values.host } : {}),
@@ -211,6 +281,7 @@ export function parseServeArgs(args: readonly string[]): ServeOptions | string {
     ...(seed !== undefined ? { seed } : {}),
     ...(values.trace !== undefined ? { traceFile: values.trace } : {}),
     ...(values.maildir !== undefined ? { maildir: values.maildir } : {}),
+    ...(values.state !== undefined ? { stateDir: values.state } : {}),
   };
 }
 
@@ -298,6 +369,9 @@ export async function runServe(
       ports: options.ports,
       users: options.users,
       maxConnections: options.maxConnections,
+      limits: options.limits,
+      traceWindow: options.traceWindow,
+      plaintextAuth: isLoopback(options.listen) && !options.requireTlsForAuth,
       log: quietLog,
       logConnections: !options.quiet,
       ...(scenario !== undefined ? { scenario } : {}),
@@ -305,6 +379,7 @@ export async function runServe(
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...(options.traceFile !== undefined ? { traceFile: resolve(io.cwd, options.traceFile) } : {}),
       ...(options.maildir !== undefined ? { maildir: resolve(io.cwd, options.maildir) } : {}),
+      ...(options.stateDir !== undefined ? { stateDir: resolve(io.cwd, options.stateDir) } : {}),
     };
     if (options.tls?.kind === 'self-signed') {
       // The certificate names the bridged host, which is only known once the scenario is read.
@@ -336,16 +411,26 @@ export async function runServe(
         const line = describeAgentEvent(event);
         if (line) log(line);
       });
+  if (!bridge.plaintextAuth)
+    log(
+      isLoopback(options.listen)
+        ? 'passwords are refused before TLS (--require-tls-for-auth): AUTH PLAIN/LOGIN, POP3 USER/PASS and IMAP LOGIN wait for STARTTLS or an implicit-TLS port'
+        : `listening on ${options.listen}, not loopback: AUTH PLAIN/LOGIN, POP3 USER/PASS and IMAP LOGIN are refused before TLS, so that no password crosses the network in clear${bridge.tls ? '' : ' (and without a certificate there is no TLS: add --tls-self-signed or --tls-cert/--tls-key to log in)'}`,
+    );
   for (const l of bridge.listeners) io.stdout(`${listenerLine(l.label, l.address, l.port)}\n`);
   if (!options.quiet) {
     for (const why of bridge.skipped) io.stdout(`(not bridged: ${why})\n`);
     const server = bridge.world.mailServers.get(bridge.host);
     const mailboxes = server?.store.accounts.map((a) => a.address).join(', ') ?? '';
+    if (options.stateDir !== undefined)
+      io.stdout(`State: ${options.stateDir} (${bridge.restored} messages loaded)\n`);
     io.stdout(`Mailboxes on ${bridge.host}: ${mailboxes || 'none (add one with --user ADDRESS:PASSWORD)'}\n`);
     io.stdout(
       bridge.tls
         ? 'TLS: STARTTLS offered; AUTH after STARTTLS (or on the implicit-TLS port).\n'
-        : 'TLS: none (no certificate); AUTH PLAIN/LOGIN accepted in plain text.\n',
+        : bridge.plaintextAuth
+          ? 'TLS: none (no certificate); AUTH PLAIN/LOGIN accepted in plain text.\n'
+          : 'TLS: none (no certificate); plain-text passwords refused.\n',
     );
   }
   io.stdout('Ready. Press Ctrl+C to stop.\n');
