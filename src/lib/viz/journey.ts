@@ -37,6 +37,9 @@ export const MAX_LABELS = 8;
 /** How far client writes sit to one side of the line between two hosts, and replies to the other. */
 export const LANE_OFFSET = 11;
 
+/** How far a link's lock sits above the line's middle (the latency pill is on it). */
+export const LOCK_OFFSET = 30;
+
 type Side = 'client' | 'server';
 
 interface ConnInfo {
@@ -263,14 +266,14 @@ export class JourneyIndex {
     return {
       envelopes,
       unlabelled: envelopes.length - labels,
-      locks: this.#locks(hosts, halfW, halfH),
+      locks: this.#locks(hosts),
       status,
       activeRoles,
     };
   }
 
-  /** One lock per pair of hosts with open connections, a little off the latency label towards the client. */
-  #locks(hosts: ReadonlyMap<string, { x: number; y: number }>, halfW: number, halfH: number): PlacedLock[] {
+  /** One lock per pair of hosts with open connections. */
+  #locks(hosts: ReadonlyMap<string, { x: number; y: number }>): PlacedLock[] {
     const byPair = new Map<string, { a: string; b: string; encrypted: number; plain: number }>();
     for (const c of this.#conns.values()) {
       if (!c.open) continue;
@@ -286,9 +289,13 @@ export class JourneyIndex {
       const ha = hosts.get(l.a);
       const hb = hosts.get(l.b);
       if (!ha || !hb || l.a === l.b) continue;
-      // A third of the way along the visible line, clear of the latency pill in the middle.
-      const p = along(boxEdge(ha, hb, halfW, halfH), boxEdge(hb, ha, halfW, halfH), 0.3);
-      locks.push({ key, ...l, x: p.x, y: p.y });
+      // Above the middle of the line, clear of the latency pill and of the envelopes' lanes.
+      const p = along(ha, hb, 0.5);
+      const len = Math.hypot(hb.x - ha.x, hb.y - ha.y) || 1;
+      let nx = -(hb.y - ha.y) / len;
+      let ny = (hb.x - ha.x) / len;
+      if (ny > 0) [nx, ny] = [-nx, -ny];
+      locks.push({ key, ...l, x: round(p.x + nx * LOCK_OFFSET), y: round(p.y + ny * LOCK_OFFSET) });
     }
     return locks;
   }
