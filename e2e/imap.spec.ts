@@ -11,7 +11,10 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 async function openTab(page: Page, name: string): Promise<Locator> {
   await page.getByRole('tab', { name, exact: true }).click();
   await expect(page.getByRole('tab', { name, exact: true })).toHaveAttribute('aria-selected', 'true');
-  return page.getByRole('region', { name, exact: true });
+  const region = page.getByRole('region', { name, exact: true });
+  // xterm draws only while on screen: bring the panel into view, as a learner would.
+  await region.scrollIntoViewIfNeeded();
+  return region;
 }
 
 /** Alice writes to bob from the Compose panel. */

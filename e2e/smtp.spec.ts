@@ -16,7 +16,10 @@ async function showTools(page: Page): Promise<void> {
 async function openTab(page: Page, name: string): Promise<Locator> {
   await page.getByRole('tab', { name, exact: true }).click();
   await expect(page.getByRole('tab', { name, exact: true })).toHaveAttribute('aria-selected', 'true');
-  return page.getByRole('region', { name, exact: true });
+  const region = page.getByRole('region', { name, exact: true });
+  // xterm draws only while on screen: bring the panel into view, as a learner would.
+  await region.scrollIntoViewIfNeeded();
+  return region;
 }
 
 test.describe('SMTP in the app', () => {
