@@ -31,6 +31,7 @@ import { evaluateDmarc } from '../auth/dmarc/evaluate.ts';
 import { fromDomainOf, strictestResult } from '../auth/dmarc/from-domain.ts';
 import type { DmarcMode } from '../auth/dmarc/record.ts';
 import type { DmarcResult } from '../auth/dmarc/types.ts';
+import type { DmarcEvaluationEntry, PolicyOverrideReason } from '../auth/dmarc/report-types.ts';
 import { checkHost, spfInputFor, type SpfInput, type SpfResult } from '../auth/spf/evaluate.ts';
 import { formatReceivedSpf } from '../auth/spf/header.ts';
 import type { DnsAnswer, DnsQuery } from '../dns/records.ts';
@@ -159,7 +160,7 @@ export function checkInbound(
   const runDmarc = (
     spf: InboundVerdict['spf'],
     dkim: readonly DkimResult[],
-    next: (dmarc: DmarcResult | undefined) => void,
+    next: (dmarc: DmarcResult | undefined, each: readonly DmarcResult[]) => void,
   ) => {
     const { domains, why } = dmarcAuthorDomains(fromDomainOf(message.data, options.dmarcMode));
     if (domains.length === 0) {
@@ -169,14 +170,14 @@ export function checkInbound(
         host,
         text: `DMARC not applied: ${why ?? ''}`,
       });
-      next(undefined);
+      next(undefined, []);
       return;
     }
     const results: DmarcResult[] = [];
     const one = (i: number) => {
       const fromDomain = domains[i];
       if (fromDomain === undefined) {
-        next(strictestResult(results));
+        next(strictestResult(results), results);
         return;
       }
       const evaluator = evaluateDmarc(
@@ -198,7 +199,7 @@ export function checkInbound(
 
   runSpf((spf) =>
     runDkim((dkim) =>
-      runDmarc(spf, dkim, (dmarc) => {
+      runDmarc(spf, dkim, (dmarc, each) => {
         const disposition: Disposition = dmarc?.disposition ?? 'none';
         const authResults = formatAuthenticationResults({
           authservId: options.hostname,
@@ -223,10 +224,77 @@ export function checkInbound(
           disposition,
           ...(dmarc ? { fromDomain: dmarc.fromDomain } : {}),
         });
+        for (const result of each) {
+          const evaluation = evaluationEntry(message, spf, dkim, result);
+          if (evaluation)
+            env.trace.append({ type: 'dmarc.evaluated', host, id: message.queueId, evaluation });
+        }
         done({ spf, dkim, dmarc, disposition, data: insertBelowReceived(message.data, fields) });
       }),
     ),
   );
+}
+
+/** Longest `human_result` reported for a failed signature. */
+const MAX_HUMAN_RESULT = 200;
+
+/**
+ * What an aggregate report needs to know of one DMARC result (RFC 9990
+ * §3.2), or undefined when no policy record applied (nothing to report).
+ */
+function evaluationEntry(
+  message: ReceivedMessage,
+  spf: InboundVerdict['spf'],
+  dkim: readonly DkimResult[],
+  result: DmarcResult,
+): DmarcEvaluationEntry | undefined {
+  const { policyDomain, record, policy } = result;
+  if (policyDomain === undefined || record === undefined || policy === undefined) return undefined;
+  const mailFrom = message.envelope.mailFrom;
+  const reasons: PolicyOverrideReason[] = [];
+  if (result.result === 'fail' && result.disposition !== policy) {
+    // The evaluator lowers the policy for only these two reasons.
+    reasons.push(
+      result.mode === 'rfc7489'
+        ? { type: 'sampled_out', comment: `pct=${record.pct}` }
+        : { type: 'policy_test_mode', comment: 't=y' },
+    );
+  }
+  return {
+    mode: result.mode,
+    sourceIp: message.peer.address,
+    headerFrom: result.fromDomain,
+    envelopeFrom: mailFrom === '' ? '' : mailFrom.slice(mailFrom.lastIndexOf('@') + 1).toLowerCase(),
+    ...(spf
+      ? {
+          spf: {
+            domain: spf.input.domain.toLowerCase(),
+            scope: spf.input.identity === 'helo' ? ('helo' as const) : ('mfrom' as const),
+            result: spf.result.result,
+          },
+        }
+      : {}),
+    dkim: dkim.flatMap((d) =>
+      d.domain === undefined
+        ? []
+        : [
+            {
+              domain: d.domain.toLowerCase(),
+              selector: d.selector ?? '',
+              result: d.result,
+              ...(d.result === 'pass' ? {} : { humanResult: d.reason.slice(0, MAX_HUMAN_RESULT) }),
+            },
+          ],
+    ),
+    result: result.result,
+    spfAligned: result.alignment.spf.aligned,
+    dkimAligned: result.alignment.dkim.some((a) => a.aligned),
+    policy,
+    disposition: result.disposition,
+    reasons,
+    policyDomain,
+    record: record.text,
+  };
 }
 
 /** Inserts header fields (each without CRLF) after the first field when it is this hop's Received. */

@@ -32,6 +32,7 @@ import { ImapServerSession } from '../imap/server-session.ts';
 import type { DmarcMode } from '../auth/dmarc/record.ts';
 import { signSubmission, type DkimSigningKey } from './dkim-signer.ts';
 import { traceAgent, type AgentEnv } from './env.ts';
+import { DmarcReporter, type DmarcReportSettings } from './dmarc-reporter.ts';
 import { checkInbound } from './inbound-auth.ts';
 import { deliverLocal } from './mda.ts';
 import { DEFAULT_MTA_SETTINGS, MtaQueue, type MtaSettings } from './mta-queue.ts';
@@ -52,6 +53,14 @@ export interface MailServerOptions {
   readonly dkimKeys?: readonly DkimSigningKey[];
   /** The DMARC specification the receiving MTA follows; RFC 9989 by default. */
   readonly dmarcMode?: DmarcMode;
+  /** Send DMARC aggregate reports for the mail this MTA receives (RFC 9990). */
+  readonly dmarcReports?: DmarcReportSettings;
+  /**
+   * Local addresses whose mail is forwarded, not stored: address → new
+   * recipients. SIMPLIFICATION: the envelope sender is kept (a `.forward`
+   * or alias without SRS), which is why SPF fails at the next hop.
+   */
+  readonly forwards?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Settings as a scenario file gives them: any may be missing. */
@@ -82,6 +91,8 @@ export class MailServer {
   readonly #quarantined = new Set<string>();
   readonly #dmarcRandom;
   #pop3Sessions = 0;
+  /** The DMARC reporting agent, when this host sends aggregate reports. */
+  readonly reporter: DmarcReporter | undefined;
 
   constructor(
     readonly env: AgentEnv,
@@ -97,15 +108,29 @@ export class MailServer {
       hostname: host.id,
       settings: { ...DEFAULT_MTA_SETTINGS, ...defined(options.mta) },
       isLocalDomain: (d) => this.localDomains.has(d),
-      deliverLocal: (entry, recipient) =>
-        deliverLocal(this.store, {
+      deliverLocal: (entry, recipient) => {
+        const resolved = this.#resolveAlias(recipient);
+        const targets = options.forwards?.get(resolved);
+        if (targets !== undefined && targets.length > 0) {
+          const id = this.queue.enqueue({ mailFrom: entry.mailFrom, rcptTo: targets, data: entry.data });
+          return { ok: true, mailbox: '', how: `forwarded to ${targets.join(', ')} as ${id}` };
+        }
+        return deliverLocal(this.store, {
           mailFrom: entry.mailFrom,
-          recipient: this.#resolveAlias(recipient),
+          recipient: resolved,
           data: entry.data,
           now: env.wallClock(),
           ...(this.#quarantined.has(entry.id) ? { mailbox: '\\Junk' } : {}),
-        }),
+        });
+      },
     });
+    this.reporter =
+      options.dmarcReports === undefined
+        ? undefined
+        : new DmarcReporter(env, host, options.dmarcReports, {
+            mode: options.dmarcMode ?? 'rfc9989',
+            enqueue: (message) => this.queue.enqueue(message),
+          });
     if (options.roles.includes('mta')) this.#listen(25, 'smtp', 'mx');
     if (options.roles.includes('msa')) {
       this.#listen(587, 'submission', 'submission');

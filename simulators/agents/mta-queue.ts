@@ -30,6 +30,11 @@ import type { Reply } from '../smtp/server.machine.ts';
 import { formatBounce, type FailedRecipient } from './bounce.ts';
 import { traceAgent, type AgentEnv } from './env.ts';
 import type { DeliveryResult } from './mda.ts';
+
+/** What local delivery did for one recipient: a mailbox, or something else (`how`, e.g. a forward). */
+export type LocalDelivery =
+  | Extract<DeliveryResult, { ok: false }>
+  | { readonly ok: true; readonly mailbox: string; readonly how?: string };
 import { utf8Bytes, toHex } from '../core/bytes.ts';
 
 /** Queue timing; defaults are Postfix's. */
@@ -84,7 +89,7 @@ export interface MtaQueueOptions {
   readonly hostname: string;
   readonly settings: MtaSettings;
   isLocalDomain(domain: string): boolean;
-  deliverLocal(entry: QueueEntry, recipient: string): DeliveryResult;
+  deliverLocal(entry: QueueEntry, recipient: string): LocalDelivery;
 }
 
 /** The outbound queue of one host. */
@@ -163,7 +168,7 @@ export class MtaQueue {
     if (local.length > 0) {
       for (const r of local) {
         const result = this.options.deliverLocal(entry, r.address);
-        if (result.ok) this.#delivered(entry, r, `local mailbox ${result.mailbox}`);
+        if (result.ok) this.#delivered(entry, r, result.how ?? `local mailbox ${result.mailbox}`);
         else
           this.#failed(
             entry,
