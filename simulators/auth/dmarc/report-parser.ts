@@ -156,11 +156,7 @@ export function parseAggregateReport(input: string | Uint8Array): ReportParse {
     };
   }
   const format: ReportFormat = root.namespace === DMARC_NAMESPACE ? 'rfc9990' : 'rfc7489';
-  const warnings: ReportProblem[] = checkFeedback(root, format).map((p) => ({
-    message: p.message,
-    path: p.path,
-    ...(p.line === undefined ? {} : { line: p.line }),
-  }));
+  const warnings: ReportProblem[] = checkFeedback(root, format);
   try {
     return { ok: true, report: readFeedback(root, format, warnings), warnings };
   } catch (e) {

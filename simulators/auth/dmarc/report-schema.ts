@@ -244,6 +244,7 @@ export interface SchemaProblem {
   readonly message: string;
   /** Where the element starts in the document, when known. */
   readonly line?: number;
+  readonly column?: number;
 }
 
 /** Whether a leaf's text is a valid value (after XSD whitespace collapsing for non-strings). */
@@ -274,7 +275,12 @@ export function checkFeedback(root: XmlElement, format: ReportFormat): SchemaPro
   const problems: SchemaProblem[] = [];
   const ns = format === 'rfc9990' ? DMARC_NAMESPACE : undefined;
   const report = (path: string, el: XmlElement | undefined, message: string) =>
-    problems.push({ path, message, ...(el?.line === undefined ? {} : { line: el.line }) });
+    problems.push({
+      path,
+      message,
+      ...(el?.line === undefined ? {} : { line: el.line }),
+      ...(el?.column === undefined ? {} : { column: el.column }),
+    });
   if (root.local !== 'feedback') {
     report(root.local, root, `the root element must be <feedback>, not <${root.name}>`);
     return problems;
@@ -289,8 +295,9 @@ export function checkFeedback(root: XmlElement, format: ReportFormat): SchemaPro
       return;
     }
     if (textOf(el).trim() !== '') report(path, el, `<${el.local}> may hold only elements, not text`);
+    // Extensions are namespaced (§4); an element in no namespace is a misplaced DMARC element.
     const kids = childElements(el).filter(
-      (k) => !(type.extensible && ns !== undefined && k.namespace !== ns),
+      (k) => !(type.extensible && ns !== undefined && k.namespace !== ns && k.namespace !== ''),
     );
     const counts = new Map<string, number>();
     let position = 0;
@@ -316,7 +323,7 @@ export function checkFeedback(root: XmlElement, format: ReportFormat): SchemaPro
     }
     for (const p of type.children) {
       if ((counts.get(p.name) ?? 0) < p.min)
-        report(path, el, `<${el.local}> needs ${p.min === 1 ? 'a' : `at least ${p.min}`} <${p.name}>`);
+        report(path, el, `<${el.local}> lacks <${p.name}>, which is required`);
     }
   };
   visit(root, format === 'rfc9990' ? RFC9990 : RFC7489, 'feedback');

@@ -440,10 +440,11 @@ class Parser {
         this.#fail('the XML declaration must give version="1.0" first (§2.8)', at);
     }
     this.#misc();
-    if (!this.#startsWith('<') || this.#startsWith('</'))
+    if (!this.#startsWith('<') || !NAME_START_RE.test(text.slice(this.#i + 1, this.#i + 3)))
       this.#fail(
         this.#i >= text.length ? 'the document has no root element' : 'a root element was expected here',
       );
+    this.#open(this.#startTag());
     while (this.#root === undefined) {
       const lt = text.indexOf('<', this.#i);
       if (lt === -1) {
