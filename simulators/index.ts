@@ -31,3 +31,14 @@ export type { ImapCachedMessage, ImapSyncOptions, ImapSyncResult } from './agent
 export type { ImapClientAppEvent, ImapOperation, MailboxEntry } from './imap/client-session.ts';
 export { POP3_VERBS } from './pop3/codec.ts';
 export { parseStatusLine } from './pop3/codec.ts';
+/** The DMARC report reader (XML parser, decompressors), loaded when a view first needs it. */
+export const loadReportReader = () => import('./auth/dmarc/report-reader.ts');
+export type { ReportEmailRead } from './auth/dmarc/report-reader.ts';
+export type { ReportParse, ReportProblem } from './auth/dmarc/report-parser.ts';
+export type {
+  FeedbackReport,
+  ReportRecord,
+  DkimAuthResult,
+  SpfAuthResult,
+  PolicyPublished,
+} from './auth/dmarc/report-types.ts';

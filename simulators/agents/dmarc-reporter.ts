@@ -24,8 +24,8 @@ import type { HostId } from '../core/ids.ts';
 import { aggregateReports, formatFor } from '../auth/dmarc/aggregate-report.ts';
 import { parseDmarcRecord, type DmarcMode } from '../auth/dmarc/record.ts';
 import { authorizeReportDestinations, mailtoAddress } from '../auth/dmarc/report-destination.ts';
-import { composeReportEmail } from '../auth/dmarc/report-message.ts';
-import type { DmarcEvaluationEntry } from '../auth/dmarc/report-types.ts';
+import { composeReportEmail, gzipReport, reportFile, type ReportFile } from '../auth/dmarc/report-message.ts';
+import type { DmarcEvaluationEntry, FeedbackReport } from '../auth/dmarc/report-types.ts';
 import type { Host } from '../net/network.ts';
 import { driveDns } from './auth-driver.ts';
 import { traceAgent, type AgentEnv } from './env.ts';
@@ -136,32 +136,45 @@ export class DmarcReporter {
         (check) => {
           for (const w of check.warnings)
             traceAgent(this.env, host, 'dmarc-reports', 'destination refused', { domain, reason: w });
-          for (const uri of check.uris) {
-            const to = mailtoAddress(uri);
-            if (to === undefined) continue;
-            const email = composeReportEmail(report, {
-              receiver: this.receiver,
-              from: this.settings.email,
-              to,
-              date: this.env.wallClock(),
-            });
-            const queueId = this.deps.enqueue({
-              mailFrom: this.settings.email,
-              rcptTo: [to],
-              data: email.data,
-            });
-            this.sent.push({ filename: email.filename, to, queueId });
-            traceAgent(this.env, host, 'dmarc-reports', 'report sent', {
-              id: queueId,
-              domain,
-              to,
-              file: email.filename,
-              records: report.records.length,
-              messages: report.records.reduce((n, r) => n + r.count, 0),
-            });
-          }
+          const destinations = check.uris.flatMap((uri) => mailtoAddress(uri) ?? []);
+          if (destinations.length === 0) return;
+          const file = reportFile(report, this.receiver);
+          // Compression is an effect (report-message.ts): the clock holds while fflate works.
+          this.env.effects.run(
+            () => gzipReport(report, file),
+            (outcome) => {
+              if (!outcome.ok) {
+                traceAgent(this.env, host, 'dmarc-reports', 'report failed', {
+                  domain,
+                  reason: outcome.error instanceof Error ? outcome.error.message : String(outcome.error),
+                });
+                return;
+              }
+              for (const to of destinations) this.#send(report, file, outcome.value, to);
+            },
+          );
         },
       );
     }
+  }
+
+  /** Mails one report to one destination through the host's queue. */
+  #send(report: FeedbackReport, file: ReportFile, gz: Uint8Array, to: string): void {
+    const email = composeReportEmail(report, file, gz, {
+      receiver: this.receiver,
+      from: this.settings.email,
+      to,
+      date: this.env.wallClock(),
+    });
+    const queueId = this.deps.enqueue({ mailFrom: this.settings.email, rcptTo: [to], data: email.data });
+    this.sent.push({ filename: file.filename, to, queueId });
+    traceAgent(this.env, this.host.id as HostId, 'dmarc-reports', 'report sent', {
+      id: queueId,
+      domain: report.policy.domain,
+      to,
+      file: file.filename,
+      records: report.records.length,
+      messages: report.records.reduce((n, r) => n + r.count, 0),
+    });
   }
 }

@@ -10,7 +10,7 @@ import { webCryptoDkim, type SubtleLike } from '../auth/dkim/index.ts';
 import { checkFeedback } from '../auth/dmarc/report-schema.ts';
 import { readReportEmail } from '../auth/dmarc/report-reader.ts';
 import type { FeedbackReport } from '../auth/dmarc/report-types.ts';
-import { parseXml } from '../auth/dmarc/xml-tree.ts';
+import { parseXml } from '../auth/dmarc/xml-parser.ts';
 import { utf8Text } from '../core/bytes.ts';
 import { dmarcRolloutScenario } from '../world/presets/dmarc-rollout.ts';
 import type { ScenarioInput } from '../world/scenario.ts';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { base64Encode, utf8Bytes, utf8Text } from '../../core/bytes.ts';
 import { parseDmarcRecord } from './record.ts';
 import { authorizeReportDestinations, mailtoAddress } from './report-destination.ts';
-import { composeReportEmail, reportFilename } from './report-message.ts';
+import { composeReportEmail, gzipReport, reportFile, reportFilename } from './report-message.ts';
 import { readReportEmail } from './report-reader.ts';
 import { formatReportXml } from './report-xml.ts';
 import type { FeedbackReport } from './report-types.ts';
@@ -39,6 +39,13 @@ const REPORT: FeedbackReport = {
   ],
 };
 
+/** The report's file, gzipped, and the message that carries it. */
+async function compose(report: FeedbackReport) {
+  const file = reportFile(report, 'example.net');
+  const gz = await gzipReport(report, file);
+  return { file, gz, email: composeReportEmail(report, file, gz, OPTIONS) };
+}
+
 const OPTIONS = {
   receiver: 'example.net',
   from: 'dmarc-noreply@example.net',
@@ -72,9 +79,9 @@ function withAttachment(name: string, type: string, content: Uint8Array): Uint8A
 }
 
 describe('composeReportEmail', () => {
-  it('names the file receiver!policy-domain!begin!end!unique-id.xml.gz and writes the RFC 9990 §3.6.2 subject', () => {
-    const email = composeReportEmail(REPORT, OPTIONS);
-    expect(email.filename).toBe('example.net!example.com!1796083200!1796169599!9f2c4d1e0b3a5f68.xml.gz');
+  it('names the file receiver!policy-domain!begin!end!unique-id.xml.gz and writes the RFC 9990 §3.6.2 subject', async () => {
+    const { file, email } = await compose(REPORT);
+    expect(file.filename).toBe('example.net!example.com!1796083200!1796169599!9f2c4d1e0b3a5f68.xml.gz');
     expect(email.subject).toBe(
       'Report Domain: example.com Submitter: example.net Report-ID: <9f2c4d1e0b3a5f68>',
     );
@@ -104,22 +111,22 @@ describe('composeReportEmail', () => {
     ]);
   });
 
-  it('is a function of the report and the time: the gzip header holds the period end, not the real clock', () => {
-    const a = composeReportEmail(REPORT, OPTIONS).data;
-    const b = composeReportEmail(REPORT, OPTIONS).data;
-    expect(a).toEqual(b);
+  it('is a function of the report and the time: the gzip header holds the period end, not the real clock', async () => {
+    const { gz, email } = await compose(REPORT);
+    // RFC 1952 §2.3.1: MTIME, little-endian seconds, at offset 4.
+    expect(new DataView(gz.buffer, gz.byteOffset).getUint32(4, true)).toBe(REPORT.metadata.end + 1);
+    expect((await compose(REPORT)).email.data).toEqual(email.data);
   });
 
-  it('is read back by readReportEmail: the same XML, the same report (property)', () => {
-    fc.assert(
-      fc.property(reportArb('rfc9990'), (report) => {
+  it('is read back by readReportEmail: the same XML, the same report (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(reportArb('rfc9990'), async (report) => {
         const safe = { ...report, metadata: { ...report.metadata, reportId: '0a1b2c' } };
-        const email = composeReportEmail(safe, OPTIONS);
-        const read = readReportEmail(email.data);
-        expect(read).toEqual({
+        const { file, email } = await compose(safe);
+        expect(readReportEmail(email.data)).toEqual({
           ok: true,
-          filename: email.filename,
-          xml: email.xml,
+          filename: file.filename,
+          xml: file.xml,
           parse: { ok: true, report: safe, warnings: [] },
         });
       }),

@@ -5,12 +5,16 @@
  * `receiver!policy-domain!begin!end!unique-id.xml.gz`, under the subject
  * `Report Domain: <policy domain> Submitter: <receiver> Report-ID: <id>`.
  * The unique-id of the file name and the Report-ID are the same string, as
- * §3.6.1 asks. The gzip header carries the period's end as its time, so
- * the bytes depend on the virtual clock only.
+ * §3.6.1 asks.
+ *
+ * Compression is an effect, like crypto (STYLE.md §S3): {@link gzipReport}
+ * returns a promise and loads fflate on first use, so the app does not load
+ * a compressor with the page for something that happens once a simulated
+ * day. The gzip header carries the period's end as its time, so the bytes
+ * depend on the virtual clock only.
  */
 import { base64Encode, utf8Bytes } from '../../core/bytes.ts';
 import { formatRfc5322Date, toCivil } from '../../core/civil-time.ts';
-import { gzipSync } from 'fflate';
 import { formatReportXml } from './report-xml.ts';
 import type { FeedbackReport } from './report-types.ts';
 
@@ -41,26 +45,50 @@ function base64Lines(bytes: Uint8Array): string[] {
   return lines;
 }
 
+/** The attachment: its RFC 9990 §3.6.2 name and the XML it holds. */
+export interface ReportFile {
+  readonly filename: string;
+  readonly xml: string;
+}
+
+/** The report's file, for the Mail Receiver `receiver` (its domain). */
+export function reportFile(report: FeedbackReport, receiver: string): ReportFile {
+  const m = report.metadata;
+  return {
+    filename: reportFilename(receiver, report.policy.domain, m.begin, m.end, m.reportId),
+    xml: formatReportXml(report),
+  };
+}
+
+/** Gzips a report file (RFC 1952), stamped with the end of the report's period. */
+export async function gzipReport(report: FeedbackReport, file: ReportFile): Promise<Uint8Array> {
+  const { gzipSync } = await import('fflate');
+  return gzipSync(utf8Bytes(file.xml), {
+    mtime: (report.metadata.end + 1) * 1000,
+    filename: file.filename.replace(/\.gz$/, ''),
+  });
+}
+
 /** A composed report message. */
 export interface ReportEmail {
-  readonly filename: string;
   readonly subject: string;
   readonly messageId: string;
-  /** The XML before compression. */
-  readonly xml: string;
   /** The whole message, CRLF line ends. */
   readonly data: Uint8Array;
 }
 
 /**
  * Writes the report message from `from` (the reporting organisation's
- * address) to `to` (a `rua` destination). The report's Report-ID must be
- * letters and digits, so that it can be the file name's unique-id too.
+ * address) to `to` (a `rua` destination), with `gz`, the gzipped `file`,
+ * attached. The report's Report-ID must be letters and digits, so that it
+ * can be the file name's unique-id too.
  */
 export function composeReportEmail(
   report: FeedbackReport,
+  file: ReportFile,
+  gz: Uint8Array,
   options: {
-    /** The Mail Receiver's domain: the file name's `receiver` and the Subject's Submitter. */
+    /** The Mail Receiver's domain: the Subject's Submitter. */
     readonly receiver: string;
     readonly from: string;
     readonly to: string;
@@ -70,9 +98,7 @@ export function composeReportEmail(
 ): ReportEmail {
   const { metadata: m, policy } = report;
   const id = m.reportId;
-  const filename = reportFilename(options.receiver, policy.domain, m.begin, m.end, id);
-  const xml = formatReportXml(report);
-  const gz = gzipSync(utf8Bytes(xml), { mtime: (m.end + 1) * 1000, filename: filename.slice(0, -3) });
+  const { filename } = file;
   const subject = `Report Domain: ${policy.domain} Submitter: ${options.receiver} Report-ID: <${id}>`;
   const messageId = `<${id}@${options.receiver}>`;
   const boundary = `----=_dmarc_${id}`;
@@ -114,5 +140,5 @@ export function composeReportEmail(
     `--${boundary}--`,
     '',
   ];
-  return { filename, subject, messageId, xml, data: utf8Bytes(lines.join('\r\n')) };
+  return { subject, messageId, data: utf8Bytes(lines.join('\r\n')) };
 }

@@ -23,21 +23,23 @@
 import { bytesToLatin1 } from '../../core/bytes.ts';
 import { decodeCharset } from '../../mime/charsets.ts';
 import type { DmarcPolicy } from './record.ts';
-import { checkFeedback, DMARC_NAMESPACE } from './report-schema.ts';
-import type {
-  DkimAuthResult,
-  FeedbackReport,
-  PolicyOverride,
-  PolicyOverrideReason,
-  PolicyPublished,
-  ReportDisposition,
-  ReportDkimResult,
-  ReportFormat,
-  ReportRecord,
-  ReportSpfResult,
-  SpfAuthResult,
+import { checkFeedback } from './report-schema.ts';
+import {
+  DMARC_NAMESPACE,
+  type DkimAuthResult,
+  type FeedbackReport,
+  type PolicyOverride,
+  type PolicyOverrideReason,
+  type PolicyPublished,
+  type ReportDisposition,
+  type ReportDkimResult,
+  type ReportFormat,
+  type ReportRecord,
+  type ReportSpfResult,
+  type SpfAuthResult,
 } from './report-types.ts';
-import { childElements, parseXml, textOf, type XmlElement } from './xml-tree.ts';
+import { parseXml } from './xml-parser.ts';
+import { childElements, textOf, type XmlElement } from './xml-writer.ts';
 
 /** A problem found while reading, with where it is. */
 export interface ReportProblem {

@@ -4,7 +4,8 @@ import { checkFeedback } from './report-schema.ts';
 import { formatReportXml } from './report-xml.ts';
 import type { FeedbackReport } from './report-types.ts';
 import { reportArb } from './testing/reports.ts';
-import { parseXml, type XmlElement } from './xml-tree.ts';
+import { parseXml } from './xml-parser.ts';
+import type { XmlElement } from './xml-writer.ts';
 
 function tree(xml: string): XmlElement {
   const r = parseXml(xml);

@@ -13,11 +13,8 @@
  * points (RFC 9990 §4) accept any element in another namespace.
  */
 import { parseIPv4, parseIPv6 } from '../../dns/ip.ts';
-import { childElements, textOf, type XmlElement } from './xml-tree.ts';
-import type { ReportFormat } from './report-types.ts';
-
-/** The namespace of RFC 9990 reports (§6.1). */
-export const DMARC_NAMESPACE = 'urn:ietf:params:xml:ns:dmarc-2.0';
+import { childElements, textOf, type XmlElement } from './xml-writer.ts';
+import { DMARC_NAMESPACE, type ReportFormat } from './report-types.ts';
 
 /** A value type of a leaf element. */
 type Leaf =

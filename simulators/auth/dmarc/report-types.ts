@@ -10,6 +10,9 @@
 import type { DmarcMode, DmarcPolicy } from './record.ts';
 import type { DmarcResultCode } from './types.ts';
 
+/** The namespace of RFC 9990 reports (§6.1). */
+export const DMARC_NAMESPACE = 'urn:ietf:params:xml:ns:dmarc-2.0';
+
 /** Which schema a report follows. */
 export type ReportFormat = 'rfc9990' | 'rfc7489';
 

@@ -7,9 +7,8 @@
  * RFC 9990), so each document conforms to its own schema
  * (report-schema.ts).
  */
-import { DMARC_NAMESPACE } from './report-schema.ts';
-import type { FeedbackReport, ReportRecord } from './report-types.ts';
-import { element as el, withAttributes, writeXml, type XmlElement } from './xml-tree.ts';
+import { DMARC_NAMESPACE, type FeedbackReport, type ReportRecord } from './report-types.ts';
+import { element as el, withAttributes, writeXml, type XmlElement } from './xml-writer.ts';
 
 /** An element holding `value`, or nothing when the value is absent. */
 function leaf(name: string, value: string | number | undefined): XmlElement | undefined {

@@ -156,7 +156,7 @@ export function summarize(event: TraceEvent, ctx: TraceContext = EMPTY_CONTEXT):
       return `${event.host} ${event.agent}: ${event.action}${formatDetail(event.detail)}`;
     case 'dmarc.evaluated': {
       const e = event.evaluation;
-      return `${event.host} dmarc: ${e.headerFrom} from ${e.sourceIp}: ${e.result}, disposition ${e.disposition} (counted for the aggregate report to ${e.policyDomain})`;
+      return `${event.host} dmarc: ${e.headerFrom} from ${e.sourceIp}: ${e.result}, disposition ${e.disposition} (counted in the aggregate report for ${e.policyDomain})`;
     }
     case 'note':
       return event.host ? `${event.host}: ${event.text}` : event.text;

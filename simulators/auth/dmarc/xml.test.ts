@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseXml } from './xml-parser.ts';
 import {
   element,
   escapeXml,
-  parseXml,
   textOf,
   withAttributes,
   writeXml,
   type XmlElement,
   type XmlNode,
-} from './xml-tree.ts';
+} from './xml-writer.ts';
 
 /** A tree without positions and namespaces, and without the indentation between elements. */
 function plain(el: XmlElement): unknown {

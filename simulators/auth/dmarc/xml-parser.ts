@@ -1,40 +1,15 @@
 /**
- * The little XML that DMARC aggregate reports need (RFC 9990 §3, RFC 7489
- * Appendix C): a tree of elements and text, a writer with correct escaping,
- * and a non-validating parser that checks well-formedness (XML 1.0 §2) and
- * says where a document breaks, by line and column.
+ * A non-validating XML parser for aggregate reports: it checks
+ * well-formedness (XML 1.0 §2) and says where a document breaks, by line and
+ * column, and builds the tree of xml-writer.ts.
  *
- * The parser refuses document type declarations outright: reports are
- * untrusted input, and without a DTD there are no entities to expand, so no
- * "billion laughs" (RFC 9990 §8.1 warns of XML bombs). Namespaces are resolved
+ * It refuses document type declarations outright: reports are untrusted
+ * input, and without a DTD there are no entities to expand, so no "billion
+ * laughs" (RFC 9990 §8.1 warns of XML bombs). Namespaces are resolved
  * (`ns1:feedback` with `xmlns:ns1=…`), because RFC 9990 reports carry the
  * `urn:ietf:params:xml:ns:dmarc-2.0` namespace and older ones often a prefix.
  */
-
-/** An element of a document. */
-export interface XmlElement {
-  /** The name as written, with its prefix if any (`ns1:feedback`). */
-  readonly name: string;
-  /** The name without its prefix. */
-  readonly local: string;
-  /** The namespace URI its prefix (or the default namespace) is bound to; `''` for none. */
-  readonly namespace: string;
-  readonly attributes: readonly XmlAttribute[];
-  /** Elements and text, in document order; adjacent text (and CDATA) is one string. */
-  readonly children: readonly XmlNode[];
-  /** Where the start tag begins (1-based), on parsed trees. */
-  readonly line?: number;
-  readonly column?: number;
-}
-
-/** An attribute, its value with entities replaced. */
-export interface XmlAttribute {
-  readonly name: string;
-  readonly value: string;
-}
-
-/** A child of an element. */
-export type XmlNode = XmlElement | string;
+import { isXmlChar, type XmlAttribute, type XmlElement, type XmlNode } from './xml-writer.ts';
 
 /** A well-formedness error, with its place in the text. */
 export interface XmlError {
@@ -65,99 +40,6 @@ const NAME_START_RE = new RegExp(`^[${NAME_START}]`, 'u');
 // XML 1.0 §2.2 Char: anything else (C0 controls, lone surrogates, U+FFFE/FFFF) may not appear.
 const BAD_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 const WS = /[ \t\r\n]*/y;
-
-/** Builds an element; strings become text. */
-export function element(name: string, ...children: readonly (XmlNode | undefined)[]): XmlElement {
-  const colon = name.indexOf(':');
-  return {
-    name,
-    local: colon === -1 ? name : name.slice(colon + 1),
-    namespace: '',
-    attributes: [],
-    children: children.filter((c): c is XmlNode => c !== undefined),
-  };
-}
-
-/** The same element with attributes (e.g. `xmlns`). */
-export function withAttributes(el: XmlElement, attributes: readonly XmlAttribute[]): XmlElement {
-  return { ...el, attributes };
-}
-
-/** Whether `c` is a character XML 1.0 can carry (§2.2), counting a surrogate pair as one. */
-function isXmlChar(code: number): boolean {
-  return (
-    code === 0x9 ||
-    code === 0xa ||
-    code === 0xd ||
-    (code >= 0x20 && code <= 0xd7ff) ||
-    (code >= 0xe000 && code <= 0xfffd) ||
-    (code >= 0x10000 && code <= 0x10ffff)
-  );
-}
-
-/**
- * Escapes text for element content: `&`, `<` and `>` (so `]]>` cannot
- * appear), CR as a character reference (a parser turns a raw CR into LF,
- * XML 1.0 §2.11), and in attribute values also quotes, tabs and newlines
- * (§3.3.3 would normalise them to spaces). A character XML cannot carry
- * at all, even as a reference (NUL, most C0 controls, lone surrogates,
- * U+FFFE), becomes U+FFFD.
- */
-export function escapeXml(text: string, attribute = false): string {
-  let out = '';
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (!isXmlChar(code)) out += '\uFFFD';
-    else if (ch === '&') out += '&amp;';
-    else if (ch === '<') out += '&lt;';
-    else if (ch === '>') out += '&gt;';
-    else if (ch === '\r') out += '&#13;';
-    else if (attribute && ch === '"') out += '&quot;';
-    else if (attribute && ch === '\t') out += '&#9;';
-    else if (attribute && ch === '\n') out += '&#10;';
-    else out += ch;
-  }
-  return out;
-}
-
-/**
- * Writes a document: the XML declaration, then `root` indented by two
- * spaces per level. An element holding only text is written on one line, so
- * no whitespace is added to its value.
- */
-export function writeXml(root: XmlElement): string {
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  const write = (el: XmlElement, depth: number) => {
-    const pad = '  '.repeat(depth);
-    const attrs = el.attributes.map((a) => ` ${a.name}="${escapeXml(a.value, true)}"`).join('');
-    if (el.children.length === 0) {
-      lines.push(`${pad}<${el.name}${attrs}/>`);
-      return;
-    }
-    if (el.children.every((c) => typeof c === 'string')) {
-      lines.push(`${pad}<${el.name}${attrs}>${escapeXml(el.children.join(''))}</${el.name}>`);
-      return;
-    }
-    lines.push(`${pad}<${el.name}${attrs}>`);
-    for (const child of el.children) {
-      if (typeof child === 'string') lines.push(`${pad}  ${escapeXml(child)}`);
-      else write(child, depth + 1);
-    }
-    lines.push(`${pad}</${el.name}>`);
-  };
-  write(root, 0);
-  return `${lines.join('\n')}\n`;
-}
-
-/** The element children of `el`. */
-export function childElements(el: XmlElement): XmlElement[] {
-  return el.children.filter((c): c is XmlElement => typeof c !== 'string');
-}
-
-/** The text of `el` (its string children joined; child elements ignored). */
-export function textOf(el: XmlElement): string {
-  return el.children.filter((c): c is string => typeof c === 'string').join('');
-}
 
 class XmlSyntaxError extends Error {
   constructor(
