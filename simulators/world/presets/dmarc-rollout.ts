@@ -125,7 +125,7 @@ export const dmarcRolloutScenario: ScenarioInput = {
     },
     {
       id: 'mx.example.net',
-      label: 'Receiver (sends DMARC reports)',
+      label: 'Incoming mail server',
       addresses: ['198.51.100.25'],
       roles: ['mta', 'mda', 'imap', 'pop3'],
       site: 'example.net',
@@ -136,7 +136,8 @@ export const dmarcRolloutScenario: ScenarioInput = {
       label: 'Newsletter service',
       addresses: ['203.0.113.80'],
       roles: ['mta'],
-      site: 'newsletter.example',
+      // On the map, services of other organisations stand on the internet, beside the name server.
+      site: 'internet',
     },
     {
       id: 'mx.alumni.example',
@@ -150,7 +151,7 @@ export const dmarcRolloutScenario: ScenarioInput = {
       label: 'Spoofer',
       addresses: ['203.0.113.66'],
       roles: ['mta'],
-      site: 'phish.example',
+      site: 'internet',
     },
     { id: 'ns', label: 'Name server', addresses: ['203.0.113.53'], roles: ['dns'], site: 'internet' },
   ],

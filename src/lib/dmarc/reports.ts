@@ -216,14 +216,13 @@ export const DAY_MS = 86_400_000;
 export const REPORT_GRACE_MS = 60_000;
 
 /**
- * Where "run one day" stops: the next UTC midnight plus {@link REPORT_GRACE_MS},
- * as virtual time, strictly after `now` (receivers report per UTC day,
+ * Where "run one day" stops, as virtual time: the first UTC midnight after
+ * `now`, plus {@link REPORT_GRACE_MS} (receivers report per UTC day,
  * RFC 9990 §3.2.3). `startEpochMs` is the wall-clock time at virtual 0.
  */
 export function nextDayStop(now: number, startEpochMs: number): number {
   const wall = startEpochMs + now;
-  const stop = Math.floor((wall - REPORT_GRACE_MS) / DAY_MS + 1) * DAY_MS + REPORT_GRACE_MS;
-  return stop - startEpochMs;
+  return (Math.floor(wall / DAY_MS) + 1) * DAY_MS + REPORT_GRACE_MS - startEpochMs;
 }
 
 /** Virtual time as a day and a UTC clock time: `day 2, 00:01 UTC` (day 1 is the scenario's first). */
