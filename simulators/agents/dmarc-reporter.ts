@@ -17,7 +17,8 @@
  * - The destinations come from the record as last discovered in the period;
  *   a record without `rua` asks for no report.
  * - The report follows the receiver's DMARC mode: RFC 9990 for RFC 9989,
- *   RFC 7489 Appendix C for RFC 7489.
+ *   RFC 7489 Appendix C for RFC 7489, where a destination's `!size` limit
+ *   also applies to the whole message (§7.2.1; RFC 9989 dropped it).
  */
 import { toHex } from '../core/bytes.ts';
 import type { HostId } from '../core/ids.ts';
@@ -136,7 +137,11 @@ export class DmarcReporter {
         (check) => {
           for (const w of check.warnings)
             traceAgent(this.env, host, 'dmarc-reports', 'destination refused', { domain, reason: w });
-          const destinations = check.uris.flatMap((uri) => mailtoAddress(uri) ?? []);
+          const destinations = check.uris.flatMap((uri) => {
+            const to = mailtoAddress(uri);
+            const maxSize = rua.find((u) => u.uri === uri)?.maxSize;
+            return to === undefined ? [] : [{ to, maxSize }];
+          });
           if (destinations.length === 0) return;
           const file = reportFile(report, this.receiver);
           // Compression is an effect (report-message.ts): the clock holds while fflate works.
@@ -150,7 +155,7 @@ export class DmarcReporter {
                 });
                 return;
               }
-              for (const to of destinations) this.#send(report, file, outcome.value, to);
+              for (const d of destinations) this.#send(report, file, outcome.value, d.to, d.maxSize);
             },
           );
         },
@@ -159,13 +164,21 @@ export class DmarcReporter {
   }
 
   /** Mails one report to one destination through the host's queue. */
-  #send(report: FeedbackReport, file: ReportFile, gz: Uint8Array, to: string): void {
+  #send(report: FeedbackReport, file: ReportFile, gz: Uint8Array, to: string, maxSize?: number): void {
     const email = composeReportEmail(report, file, gz, {
       receiver: this.receiver,
       from: this.settings.email,
       to,
       date: this.env.wallClock(),
     });
+    // RFC 7489 §7.2.1: a URI whose size limit the report exceeds, once compressed and encoded, is not used.
+    if (maxSize !== undefined && email.data.length > maxSize) {
+      traceAgent(this.env, this.host.id as HostId, 'dmarc-reports', 'destination refused', {
+        domain: report.policy.domain,
+        reason: `rua: mailto:${to} dropped: the report message is ${email.data.length} octets, over its !size limit of ${maxSize} (RFC 7489 §7.2.1)`,
+      });
+      return;
+    }
     const queueId = this.deps.enqueue({ mailFrom: this.settings.email, rcptTo: [to], data: email.data });
     this.sent.push({ filename: file.filename, to, queueId });
     traceAgent(this.env, this.host.id as HostId, 'dmarc-reports', 'report sent', {

@@ -183,6 +183,17 @@ describe('the dmarc-rollout week', () => {
     });
   }, 120_000);
 
+  it('is deterministic: the same scenario and seed mail the same report, byte for byte', async () => {
+    const day = async () => {
+      const world = new World(dmarcRolloutScenario, { crypto });
+      await world.settle({ until: DAY + 60_000 });
+      return world.account('dmarc-reports@example.com')?.inbox.messages.map((m) => utf8Text(m.raw));
+    };
+    const [a, b] = [await day(), await day()];
+    expect(a).toHaveLength(1);
+    expect(b).toEqual(a);
+  }, 60_000);
+
   it.each([
     ['none', false, 'delivered', { inbox: 77, junk: 0, rejected: 0 }],
     ['quarantine', true, 'quarantined', { inbox: 56, junk: 21, rejected: 0 }],
@@ -224,7 +235,7 @@ describe('the dmarc-rollout week', () => {
     120_000,
   );
 
-  it('reports in the RFC 7489 shape with pct sampling, and refuses an unauthorised external destination', async () => {
+  it('reports in the RFC 7489 shape with pct sampling, and refuses an unauthorised external destination and one too small', async () => {
     const scenario: ScenarioInput = {
       ...dmarcRolloutScenario,
       hosts: dmarcRolloutScenario.hosts.map((h) =>
@@ -237,7 +248,7 @@ describe('the dmarc-rollout week', () => {
             ? {
                 ...z,
                 text: exampleCom(
-                  'v=DMARC1; p=reject; pct=50; rua=mailto:dmarc-reports@example.com,mailto:dmarc@reports.example.org',
+                  'v=DMARC1; p=reject; pct=50; rua=mailto:dmarc-reports@example.com,mailto:dmarc@reports.example.org,mailto:postmaster@example.com!1k',
                   false,
                 ),
               }
@@ -279,6 +290,9 @@ describe('the dmarc-rollout week', () => {
     );
     expect(refused).toEqual([
       'rua: mailto:dmarc@reports.example.org dropped: reports.example.org is another organization and publishes no "v=DMARC1" record at example.com._report._dmarc.reports.example.org (RFC 7489 §7.1)',
+      expect.stringMatching(
+        /^rua: mailto:postmaster@example\.com dropped: the report message is \d+ octets, over its !size limit of 1024 \(RFC 7489 §7\.2\.1\)$/,
+      ),
     ]);
     const asked = world.trace.events.flatMap((e) =>
       e.type === 'dns.query' && e.purpose.startsWith('DMARC report') ? [e.purpose] : [],
