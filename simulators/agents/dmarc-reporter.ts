@@ -4,12 +4,12 @@
  * file in small), and at the end of each reporting interval of virtual time
  * it aggregates them into one report per Policy Domain, checks each `rua`
  * destination (external ones must authorise the reports in DNS, RFC 9990
- * §5), and mails the report through its own MTA queue, so it travels over
+ * §4), and mails the report through its own MTA queue, so it travels over
  * the simulated network like any other message.
  *
  * Theory of operation:
  * - Intervals are aligned on the wall clock from the epoch (a UTC day by
- *   default, as RFC 9990 §3.2.3 says they typically are); `end` is the
+ *   default, as RFC 9990 §3.1.1.4 says they typically are); `end` is the
  *   interval's last second, so periods never overlap.
  * - Only an interval that saw an evaluation gets a timer, and nothing is
  *   scheduled after the last report: a world with reporting still comes to
@@ -41,10 +41,10 @@ export interface DmarcReportSettings {
   readonly intervalMs: number;
 }
 
-/** One day, the interval RFC 9990 §3.2.3 calls typical (RFC 7489 `ri` defaults to it too). */
+/** One day, the interval RFC 9990 §3.1.1.4 calls typical (RFC 7489 `ri` defaults to it too). */
 export const DEFAULT_REPORT_INTERVAL_MS = 86_400_000;
 
-/** The name the reports give as their generator (RFC 9990 §3.2.2). */
+/** The name the reports give as their generator (RFC 9990 §3.1.1.3). */
 export const REPORT_GENERATOR = 'Mailroom';
 
 /** What the reporter needs of its host's mail server. */
@@ -113,7 +113,7 @@ export class DmarcReporter {
       email: this.settings.email,
       begin: start / 1000,
       end: end / 1000 - 1,
-      // Letters and digits only, so it is also the file name's unique-id (RFC 9990 §3.6.1).
+      // Letters and digits only, so it is also the file name's unique-id (RFC 9990 §3.1.4).
       reportId: () => toHex(this.#random.bytes(8)),
       generator: REPORT_GENERATOR,
     });

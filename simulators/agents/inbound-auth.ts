@@ -240,7 +240,7 @@ const MAX_HUMAN_RESULT = 200;
 
 /**
  * What an aggregate report needs to know of one DMARC result (RFC 9990
- * §3.2), or undefined when no policy record applied (nothing to report).
+ * §3.1.1), or undefined when no policy record applied (nothing to report).
  */
 function evaluationEntry(
   message: ReceivedMessage,

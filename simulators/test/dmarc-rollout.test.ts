@@ -151,7 +151,7 @@ describe('the dmarc-rollout week', () => {
       'newsletter.example pass',
     ]);
 
-    // Every report conforms to RFC 9990's schema and came as RFC 9990 §3.6.2 mail.
+    // Every report conforms to RFC 9990's schema and came as RFC 9990 §3.5.2 mail.
     for (const { report, xml, raw } of week) {
       const tree = parseXml(xml);
       expect(tree.ok && checkFeedback(tree.root, 'rfc9990')).toEqual([]);
@@ -160,7 +160,7 @@ describe('the dmarc-rollout week', () => {
       expect(raw).toContain(
         `Subject: Report Domain: example.com\r\n Submitter: example.net\r\n Report-ID: <${report.metadata.reportId}>`,
       );
-      // RFC 9990 §3.6.2: report mail must itself pass DMARC.
+      // RFC 9990 §3.5.2: report mail must itself pass DMARC.
       expect(raw).toMatch(/dmarc=pass \(p=none dis=none\) header\.from=example\.net/);
     }
 

@@ -44,7 +44,7 @@ const SPOOF: DmarcEvaluationEntry = {
 };
 
 describe('aggregateReports', () => {
-  it('counts messages that share source, verdict and identifiers as one record (RFC 9990 §3.2.4)', () => {
+  it('counts messages that share source, verdict and identifiers as one record (RFC 9990 §3.1.1.7)', () => {
     const [report, ...rest] = aggregateReports([OWN, SPOOF, OWN, SPOOF, OWN], OPTIONS);
     expect(rest).toEqual([]);
     expect(report).toEqual({
@@ -117,7 +117,7 @@ describe('aggregateReports', () => {
     expect(reports[0]?.records[0]?.disposition).toBe('none');
   });
 
-  it('publishes the last record seen in the period (RFC 9990 §3.5)', () => {
+  it('publishes the last record seen in the period (RFC 9990 §3.1.3)', () => {
     const later = {
       ...SPOOF,
       policy: 'quarantine' as const,
@@ -166,7 +166,7 @@ describe('aggregateReports', () => {
     expect(report?.metadata.generator).toBeUndefined();
   });
 
-  it('lists passing aligned signatures first (RFC 9990 §3.3)', () => {
+  it('lists passing aligned signatures first (RFC 9990 §3.1.3)', () => {
     const signed = {
       ...OWN,
       dkim: [

@@ -11,14 +11,14 @@
  *   count ("One record per (IP, result, authentication identifiers)
  *   tuples"), in the order they were first seen.
  * - `policy_published` is the last record observed in the period (RFC 9990
- *   §3.5: "SHOULD note only the final configuration observed"), with the
+ *   §3.1 and §3.3: "SHOULD note only the final configuration observed"), with the
  *   defaults of its specification filled in, and its parse problems go to
- *   `error` (§3.2.13).
+ *   `error` (§3.1.5).
  * - A message that passed DMARC under a policy other than none gets the
  *   RFC 9990 disposition `pass`; RFC 7489 knows only none, quarantine and
  *   reject. When the disposition is weaker than the policy, a `reason` says
  *   why: `sampled_out` (RFC 7489 pct) or `policy_test_mode` (RFC 9989 t=y).
- * - DKIM results are listed in RFC 9990 §3.3's order of preference (passing
+ * - DKIM results are listed in RFC 9990 §3.1.3's order of preference (passing
  *   and strictly aligned first, failing last), at most
  *   {@link MAX_DKIM_RESULTS} per record.
  *
@@ -36,7 +36,7 @@ import type {
   SpfAuthResult,
 } from './report-types.ts';
 
-/** RFC 9990 §3.3: "no more than 100 signatures for a given row". */
+/** RFC 9990 §3.1.3: "no more than 100 signatures for a given row". */
 export const MAX_DKIM_RESULTS = 100;
 
 /** Who reports, and for which period. */
@@ -86,7 +86,7 @@ export function policyPublished(
       };
 }
 
-/** RFC 9990 §3.3's order: passing and aligned with From (strictly, then relaxed), other passing, the rest. */
+/** RFC 9990 §3.1.3's order: passing and aligned with From (strictly, then relaxed), other passing, the rest. */
 function dkimRank(d: DkimAuthResult, headerFrom: string): number {
   if (d.result !== 'pass') return 3;
   if (d.domain === headerFrom) return 0;
@@ -112,7 +112,7 @@ function rowOf(e: DmarcEvaluationEntry, format: ReportFormat): ReportRecord {
     .slice(0, MAX_DKIM_RESULTS)
     .map(({ d }) => d);
   let spf: SpfAuthResult | undefined = e.spf;
-  // RFC 9990 §3.2.11 allows only the mfrom scope; a HELO check is reported without one.
+  // RFC 9990 §3.1.1.13 allows only the mfrom scope; a HELO check is reported without one.
   if (spf?.scope === 'helo' && format === 'rfc9990') spf = { domain: spf.domain, result: spf.result };
   // RFC 7489 requires an SPF result; when SPF did not run it is none.
   if (spf === undefined && format === 'rfc7489')

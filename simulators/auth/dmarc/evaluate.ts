@@ -150,7 +150,7 @@ function* align(
 }
 
 /**
- * RFC 7489 §7.1 (RFC 9990 §5) external destination verification for one
+ * RFC 7489 §7.1 (RFC 9990 §4) external destination verification for one
  * tag's URIs: the ones that may be used, in order; each decision is a
  * `report-uri` step, each dropped URI a warning.
  */

@@ -1,6 +1,6 @@
 /**
  * Before a receiver mails an aggregate report, it checks each `rua`
- * destination (RFC 9990 §5, RFC 7489 §7.1): a `mailto:` host within the
+ * destination (RFC 9990 §4, RFC 7489 §7.1): a `mailto:` host within the
  * Policy Domain's Organizational Domain may be used; a host of another
  * organisation must publish a `v=DMARC1` TXT record at
  * `<policy domain>._report._dmarc.<host>`, or the URI is ignored. This is

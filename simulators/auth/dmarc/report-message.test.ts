@@ -79,7 +79,7 @@ function withAttachment(name: string, type: string, content: Uint8Array): Uint8A
 }
 
 describe('composeReportEmail', () => {
-  it('names the file receiver!policy-domain!begin!end!unique-id.xml.gz and writes the RFC 9990 §3.6.2 subject', async () => {
+  it('names the file receiver!policy-domain!begin!end!unique-id.xml.gz and writes the RFC 9990 §3.5.2 subject', async () => {
     const { file, email } = await compose(REPORT);
     expect(file.filename).toBe('example.net!example.com!1796083200!1796169599!9f2c4d1e0b3a5f68.xml.gz');
     expect(email.subject).toBe(
@@ -136,7 +136,7 @@ describe('composeReportEmail', () => {
 });
 
 describe('reportFilename', () => {
-  it('follows the RFC 9990 §3.6.2 ABNF example', () => {
+  it('follows the RFC 9990 §3.5.2 ABNF example', () => {
     expect(reportFilename('mail.receiver.example', 'example.com', 1013662812, 1013749130, 'x1', 'xml')).toBe(
       'mail.receiver.example!example.com!1013662812!1013749130!x1.xml',
     );
@@ -195,7 +195,7 @@ describe('readReportEmail', () => {
   });
 });
 
-describe('authorizeReportDestinations (RFC 9990 §5, RFC 7489 §7.1)', () => {
+describe('authorizeReportDestinations (RFC 9990 §4, RFC 7489 §7.1)', () => {
   const dns = zone({
     '_dmarc.example.com': ['v=DMARC1; p=none'],
     'example.com._report._dmarc.reports.example.org': ['v=DMARC1'],

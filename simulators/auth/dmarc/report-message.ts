@@ -1,11 +1,11 @@
 /**
- * An aggregate report as email (RFC 9990 §3.6.2, RFC 7489 §7.2.1.1): an
+ * An aggregate report as email (RFC 9990 §3.5.2, RFC 7489 §7.2.1.1): an
  * RFC 5322 message with a short text part and the XML as a gzip attachment,
  * `application/gzip` (RFC 6713), named
  * `receiver!policy-domain!begin!end!unique-id.xml.gz`, under the subject
  * `Report Domain: <policy domain> Submitter: <receiver> Report-ID: <id>`.
  * The unique-id of the file name and the Report-ID are the same string, as
- * §3.6.1 asks.
+ * §3.1.4 asks.
  *
  * Compression is an effect, like crypto (STYLE.md §S3): {@link gzipReport}
  * returns a promise and loads fflate on first use, so the app does not load
@@ -18,7 +18,7 @@ import { formatRfc5322Date, toCivil } from '../../core/civil-time.ts';
 import { formatReportXml } from './report-xml.ts';
 import type { FeedbackReport } from './report-types.ts';
 
-/** The RFC 9990 §3.6.2 attachment name. */
+/** The RFC 9990 §3.5.2 attachment name. */
 export function reportFilename(
   receiver: string,
   policyDomain: string,
@@ -45,7 +45,7 @@ function base64Lines(bytes: Uint8Array): string[] {
   return lines;
 }
 
-/** The attachment: its RFC 9990 §3.6.2 name and the XML it holds. */
+/** The attachment: its RFC 9990 §3.5.2 name and the XML it holds. */
 export interface ReportFile {
   readonly filename: string;
   readonly xml: string;
@@ -107,7 +107,7 @@ export function composeReportEmail(
   const lines = [
     `From: "${`${m.orgName} DMARC reports`.replace(/["\\\r\n]/g, '').trim()}" <${options.from}>`,
     `To: ${options.to}`,
-    // RFC 9990 §3.6.2 dmarc-subject, folded at its spaces as the RFC's own example is.
+    // RFC 9990 §3.5.2 dmarc-subject, folded at its spaces as the RFC's own example is.
     `Subject: Report Domain: ${policy.domain}`,
     ` Submitter: ${options.receiver}`,
     ` Report-ID: <${id}>`,

@@ -9,7 +9,7 @@
  *   lacks what no reader can do without: the reporting period
  *   (`date_range`), the policy domain and a valid `p`.
  * - Everything else is read as far as it goes, and each departure from the
- *   schema is a warning with the element's path: RFC 9990 §3.2 lets the
+ *   schema is a warning with the element's path: RFC 9990 §3.1.1 lets the
  *   reader "try to utilize some of the data". A record without a usable
  *   count or verdict is left out, with a warning naming it.
  *

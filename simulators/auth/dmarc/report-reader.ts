@@ -1,6 +1,6 @@
 /**
  * What a Report Consumer does with a message that arrived at its `rua`
- * address: find the report attachment (gzip per RFC 9990 §3.6.2, zip as
+ * address: find the report attachment (gzip per RFC 9990 §3.5.2, zip as
  * RFC 7489 §7.2.1.1 also allowed, or plain XML), decompress it within a
  * size limit (RFC 9990 §8.1: decompressors are at risk of "zip bombs"),
  * and parse it. Never throws.

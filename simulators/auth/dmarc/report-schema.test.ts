@@ -44,12 +44,12 @@ describe('checkFeedback', () => {
 
   it.each([
     [
-      'a record before the policy (§3.2.1: "MUST appear in the order listed")',
+      'a record before the policy (§3.1.1.2: "MUST appear in the order listed")',
       doc9990(META + RECORD + POLICY),
       ['feedback/policy_published: <policy_published> must come before <record> in <feedback>'],
     ],
     [
-      'no record (§3.2.1: one or more)',
+      'no record (§3.1.1.2: one or more)',
       doc9990(META + POLICY),
       ['feedback: <feedback> lacks <record>, which is required'],
     ],
@@ -71,7 +71,7 @@ describe('checkFeedback', () => {
       ],
     ],
     [
-      'an SPF scope other than mfrom (§3.2.11)',
+      'an SPF scope other than mfrom (§3.1.1.13)',
       doc9990(
         META +
           POLICY +
@@ -121,7 +121,7 @@ describe('checkFeedback', () => {
       ],
     ],
     [
-      'an element outside the DMARC namespace (§3.2: "with its XML namespace set to the DMARC namespace")',
+      'an element outside the DMARC namespace (§3.1.1.1: "with its XML namespace set to the DMARC namespace")',
       doc9990(META + POLICY.replace('<p>none</p>', '<p xmlns="">none</p>') + RECORD),
       ['feedback/policy_published/p: <p> must be in the namespace urn:ietf:params:xml:ns:dmarc-2.0, not ""'],
     ],
@@ -134,7 +134,7 @@ describe('checkFeedback', () => {
     expect(problems(xml)).toEqual(expected);
   });
 
-  it('accepts extension elements in another namespace, at file and record level (§4)', () => {
+  it('accepts extension elements in another namespace, at file and record level (§5)', () => {
     const ext = doc9990(
       META +
         POLICY +

@@ -1,6 +1,6 @@
 /**
  * The structure rules of the aggregate report schemas, as data, and a checker
- * that walks a parsed document against them: RFC 9990 §3.2 (its tables of
+ * that walks a parsed document against them: RFC 9990 §3.1.1 (its tables of
  * elements, their order where it says "MUST appear in the order listed", and
  * their multiplicity; the value types of its XSD) and RFC 7489 Appendix C.
  *
@@ -10,7 +10,7 @@
  * (no `version`, no `envelope_from`, no SPF `scope`).
  *
  * `sequence` is XSD's ordered group, `all` its unordered one. Extension
- * points (RFC 9990 §4) accept any element in another namespace.
+ * points (RFC 9990 §5) accept any element in another namespace.
  */
 import { parseIPv4, parseIPv6 } from '../../dns/ip.ts';
 import { childElements, textOf, type XmlElement } from './xml-writer.ts';
@@ -25,7 +25,7 @@ type Leaf =
 interface Complex {
   readonly group: 'sequence' | 'all';
   readonly children: readonly Particle[];
-  /** Any number of elements of other namespaces may follow (RFC 9990 §4). */
+  /** Any number of elements of other namespaces may follow (RFC 9990 §5). */
   readonly extensible?: boolean;
 }
 
@@ -57,7 +57,7 @@ const DKIM_RESULT = choice('none', 'pass', 'fail', 'policy', 'neutral', 'temperr
 const SPF_RESULT = choice('none', 'neutral', 'pass', 'fail', 'softfail', 'temperror', 'permerror');
 const DATE_RANGE = all(one('begin', int), one('end', int));
 
-/** RFC 9990 §3.2 and its XSD (Appendix A). */
+/** RFC 9990 §3.1.1 and its XSD (Appendix A). */
 const RFC9990 = seq(
   opt('version', choice('1.0')),
   one(
@@ -131,7 +131,7 @@ const RFC9990 = seq(
               opt('human_result', str),
             ),
           ),
-          // §3.2.11: "The only valid value for the scope element is mfrom".
+          // §3.1.1.13: "The only valid value for the scope element is mfrom".
           opt(
             'spf',
             all(
@@ -292,7 +292,7 @@ export function checkFeedback(root: XmlElement, format: ReportFormat): SchemaPro
       return;
     }
     if (textOf(el).trim() !== '') report(path, el, `<${el.local}> may hold only elements, not text`);
-    // Extensions are namespaced (§4); an element in no namespace is a misplaced DMARC element.
+    // Extensions are namespaced (§5); an element in no namespace is a misplaced DMARC element.
     const kids = childElements(el).filter(
       (k) => !(type.extensible && ns !== undefined && k.namespace !== ns && k.namespace !== ''),
     );

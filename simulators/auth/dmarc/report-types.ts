@@ -6,6 +6,10 @@
  *
  * Element names map one to one: `source_ip` is `sourceIp`, `policy_evaluated`
  * fields sit on the record, `auth_results` are `dkimResults`/`spfResults`.
+ *
+ * RFC 9990 sections are cited as its last draft
+ * (draft-ietf-dmarc-aggregate-reporting-30) numbers them: §3.1.1 the XML
+ * elements, §3.1.3 DKIM signatures, §3.5.2 email, §4 external destinations.
  */
 import type { DmarcMode, DmarcPolicy } from './record.ts';
 import type { DmarcResultCode } from './types.ts';
@@ -20,7 +24,7 @@ export type ReportFormat = 'rfc9990' | 'rfc7489';
 export type DiscoveryMethod = 'psl' | 'treewalk';
 
 /**
- * Why the disposition differs from the policy (RFC 9990 §3.2.5 and RFC 7489
+ * Why the disposition differs from the policy (RFC 9990 §3.1.6 and RFC 7489
  * §7.2.1: `forwarded` and `sampled_out` exist only in RFC 7489,
  * `policy_test_mode` only in RFC 9990).
  */
@@ -78,7 +82,7 @@ export interface ReportRecord {
   readonly spf: 'pass' | 'fail';
   readonly reasons: readonly PolicyOverrideReason[];
   readonly headerFrom: string;
-  /** The MAIL FROM domain; `''` for the null reverse-path (RFC 9990 §3.2.7). */
+  /** The MAIL FROM domain; `''` for the null reverse-path (RFC 9990 §3.1.1.10). */
   readonly envelopeFrom?: string;
   readonly envelopeTo?: string;
   readonly dkimResults: readonly DkimAuthResult[];

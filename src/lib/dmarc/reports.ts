@@ -218,7 +218,7 @@ export const REPORT_GRACE_MS = 60_000;
 /**
  * Where "run one day" stops, as virtual time: the first UTC midnight after
  * `now`, plus {@link REPORT_GRACE_MS} (receivers report per UTC day,
- * RFC 9990 §3.2.3). `startEpochMs` is the wall-clock time at virtual 0.
+ * RFC 9990 §3.1.1.4). `startEpochMs` is the wall-clock time at virtual 0.
  */
 export function nextDayStop(now: number, startEpochMs: number): number {
   const wall = startEpochMs + now;
