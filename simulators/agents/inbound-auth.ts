@@ -61,7 +61,45 @@ export interface InboundOptions {
   readonly dmarcMode: DmarcMode;
   /** RFC 7489 `pct` sampling draws, from the world's seeded random source. */
   readonly random: () => number;
+  /** Where the receiver departs from the Domain Owner's policy. */
+  readonly localPolicy?: DmarcLocalPolicy;
 }
+
+/**
+ * A receiver's own DMARC rules, which override the Domain Owner's policy for
+ * mail that fails (RFC 7489 §6.7 leaves the final decision to receivers;
+ * their reports say why, RFC 9990 §3.1.6).
+ */
+export interface DmarcLocalPolicy {
+  /** Quarantine what the policy says to reject, as some large receivers do. */
+  readonly rejectAsQuarantine?: boolean;
+  /** Client addresses of forwarders whose failing mail is delivered anyway. */
+  readonly trustedForwarders?: readonly string[];
+}
+
+/** What the receiver applies to one DMARC result, and why when it is not what the policy asked. */
+export function applyLocalPolicy(
+  result: DmarcResult,
+  clientIp: string,
+  policy: DmarcLocalPolicy = {},
+): { readonly disposition: Disposition; readonly reason?: PolicyOverrideReason } {
+  if (result.result !== 'fail' || result.disposition === 'none') return { disposition: result.disposition };
+  if (policy.trustedForwarders?.includes(clientIp)) {
+    return {
+      disposition: 'none',
+      reason: { type: 'trusted_forwarder', comment: `${clientIp} is a forwarder this receiver trusts` },
+    };
+  }
+  if (result.disposition === 'reject' && policy.rejectAsQuarantine === true) {
+    return {
+      disposition: 'quarantine',
+      reason: { type: 'local_policy', comment: 'this receiver quarantines instead of rejecting' },
+    };
+  }
+  return { disposition: result.disposition };
+}
+
+const STRENGTH: Readonly<Record<Disposition, number>> = { none: 0, quarantine: 1, reject: 2 };
 
 /**
  * Wraps check_host() so each lookup is named by what asked for it:
@@ -199,8 +237,17 @@ export function checkInbound(
 
   runSpf((spf) =>
     runDkim((dkim) =>
-      runDmarc(spf, dkim, (dmarc, each) => {
-        const disposition: Disposition = dmarc?.disposition ?? 'none';
+      runDmarc(spf, dkim, (evaluated, each) => {
+        const applied = each.map((r) => ({
+          result: r,
+          ...applyLocalPolicy(r, message.peer.address, options.localPolicy),
+        }));
+        const disposition = applied.reduce<Disposition>(
+          (d, a) => (STRENGTH[a.disposition] > STRENGTH[d] ? a.disposition : d),
+          'none',
+        );
+        // Authentication-Results says what was applied (`dis=`), a local rule included.
+        const dmarc = evaluated && { ...evaluated, disposition };
         const authResults = formatAuthenticationResults({
           authservId: options.hostname,
           ...(spf ? { spf } : {}),
@@ -224,8 +271,8 @@ export function checkInbound(
           disposition,
           ...(dmarc ? { fromDomain: dmarc.fromDomain } : {}),
         });
-        for (const result of each) {
-          const evaluation = evaluationEntry(message, spf, dkim, result);
+        for (const a of applied) {
+          const evaluation = evaluationEntry(message, spf, dkim, a.result, a.disposition, a.reason);
           if (evaluation)
             env.trace.append({ type: 'dmarc.evaluated', host, id: message.queueId, evaluation });
         }
@@ -247,11 +294,13 @@ function evaluationEntry(
   spf: InboundVerdict['spf'],
   dkim: readonly DkimResult[],
   result: DmarcResult,
+  disposition: Disposition,
+  local: PolicyOverrideReason | undefined,
 ): DmarcEvaluationEntry | undefined {
   const { policyDomain, record, policy } = result;
   if (policyDomain === undefined || record === undefined || policy === undefined) return undefined;
   const mailFrom = message.envelope.mailFrom;
-  const reasons: PolicyOverrideReason[] = [];
+  const reasons: PolicyOverrideReason[] = local === undefined ? [] : [local];
   if (result.result === 'fail' && result.disposition !== policy) {
     // The evaluator lowers the policy for only these two reasons.
     reasons.push(
@@ -290,7 +339,7 @@ function evaluationEntry(
     spfAligned: result.alignment.spf.aligned,
     dkimAligned: result.alignment.dkim.some((a) => a.aligned),
     policy,
-    disposition: result.disposition,
+    disposition,
     reasons,
     policyDomain,
     record: record.text,

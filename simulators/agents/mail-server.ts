@@ -33,7 +33,7 @@ import type { DmarcMode } from '../auth/dmarc/record.ts';
 import { signSubmission, type DkimSigningKey } from './dkim-signer.ts';
 import { traceAgent, type AgentEnv } from './env.ts';
 import { DmarcReporter, type DmarcReportSettings } from './dmarc-reporter.ts';
-import { checkInbound } from './inbound-auth.ts';
+import { checkInbound, type DmarcLocalPolicy } from './inbound-auth.ts';
 import { deliverLocal } from './mda.ts';
 import { DEFAULT_MTA_SETTINGS, MtaQueue, type MtaSettings } from './mta-queue.ts';
 
@@ -53,6 +53,8 @@ export interface MailServerOptions {
   readonly dkimKeys?: readonly DkimSigningKey[];
   /** The DMARC specification the receiving MTA follows; RFC 9989 by default. */
   readonly dmarcMode?: DmarcMode;
+  /** Where the receiving MTA departs from Domain Owners' DMARC policies. */
+  readonly dmarcLocalPolicy?: DmarcLocalPolicy;
   /** Send DMARC aggregate reports for the mail this MTA receives (RFC 9990). */
   readonly dmarcReports?: DmarcReportSettings;
   /**
@@ -260,6 +262,7 @@ export class MailServer {
         hostname: this.host.id,
         dmarcMode: this.options.dmarcMode ?? 'rfc9989',
         random: () => this.#dmarcRandom.next(),
+        ...(this.options.dmarcLocalPolicy ? { localPolicy: this.options.dmarcLocalPolicy } : {}),
       },
       (verdict) => {
         const dmarc = verdict.dmarc;

@@ -235,6 +235,37 @@ describe('the dmarc-rollout week', () => {
     120_000,
   );
 
+  it('reports a receiver that quarantines what p=reject asks to refuse, with reason local_policy', async () => {
+    const scenario: ScenarioInput = {
+      ...dmarcRolloutScenario,
+      hosts: dmarcRolloutScenario.hosts.map((h) =>
+        h.id === 'mx.example.net' ? { ...h, smtp: { dmarcRejectAsQuarantine: true } } : h,
+      ),
+      dns: {
+        ...dmarcRolloutScenario.dns,
+        zones: dmarcRolloutScenario.dns.zones?.map((z) =>
+          z.origin === 'example.com'
+            ? { ...z, text: exampleCom('v=DMARC1; p=reject; rua=mailto:dmarc-reports@example.com', true) }
+            : z,
+        ),
+      },
+    };
+    const world = new World(scenario, { crypto });
+    await world.settle({ until: DAY + 60_000 });
+    const [day] = reports(world);
+    expect(day?.report.records.find((r) => r.sourceIp === '203.0.113.66')).toMatchObject({
+      count: 3,
+      disposition: 'quarantine',
+      reasons: [{ type: 'local_policy', comment: 'this receiver quarantines instead of rejecting' }],
+    });
+    const junk = world.account('bob@example.net')?.specialMailbox('\\Junk')?.messages ?? [];
+    expect(junk.map((m) => /dmarc=fail \(p=reject dis=quarantine\)/.test(utf8Text(m.raw)))).toEqual([
+      true,
+      true,
+      true,
+    ]);
+  }, 60_000);
+
   it('reports in the RFC 7489 shape with pct sampling, and refuses an unauthorised external destination and one too small', async () => {
     const scenario: ScenarioInput = {
       ...dmarcRolloutScenario,

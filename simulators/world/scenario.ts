@@ -97,6 +97,10 @@ const smtpSettings = z.strictObject({
   connectionRateLimit: z.optional(integer(0, 100_000)),
   /** Which DMARC specification the receiving MTA follows (default RFC 9989). */
   dmarcMode: z.optional(z.enum(['rfc9989', 'rfc7489'])),
+  /** Local DMARC policy: quarantine what a policy says to reject (reported as local_policy). */
+  dmarcRejectAsQuarantine: flag,
+  /** Local DMARC policy: forwarders whose failing mail is delivered (reported as trusted_forwarder). */
+  dmarcTrustedForwarders: z.optional(z.array(address).check(z.maxLength(64))),
 });
 
 const mtaSettings = z.strictObject({

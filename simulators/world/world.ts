@@ -114,7 +114,7 @@ export class World implements AgentEnv {
     for (const h of hosts) {
       if (!h.roles.some((r) => MAIL_SERVER_ROLES.includes(r))) continue;
       const mine = users.filter((u) => u.host === h.id);
-      const { dmarcMode, ...smtp } = h.smtp ?? {};
+      const { dmarcMode, dmarcRejectAsQuarantine, dmarcTrustedForwarders, ...smtp } = h.smtp ?? {};
       const localDomains = [...new Set(mine.map((u) => domainOf(u.address)))];
       const forwards = new Map(
         mine.flatMap((u) => (u.forwardTo ? [[u.address.toLowerCase(), u.forwardTo] as const] : [])),
@@ -124,6 +124,14 @@ export class World implements AgentEnv {
         localDomains,
         dkimKeys: this.scenario.dkim.filter((k) => k.signer === h.id),
         ...(dmarcMode ? { dmarcMode } : {}),
+        ...(dmarcRejectAsQuarantine || dmarcTrustedForwarders
+          ? {
+              dmarcLocalPolicy: {
+                ...(dmarcRejectAsQuarantine ? { rejectAsQuarantine: true } : {}),
+                ...(dmarcTrustedForwarders ? { trustedForwarders: dmarcTrustedForwarders } : {}),
+              },
+            }
+          : {}),
         ...(forwards.size > 0 ? { forwards } : {}),
         ...(h.dmarcReports ? { dmarcReports: reportSettings(h.id, localDomains, h.dmarcReports) } : {}),
         ...(h.smtp ? { smtp } : {}),
