@@ -35,7 +35,7 @@ import { traceAgent, type AgentEnv } from './env.ts';
 import { DmarcReporter, type DmarcReportSettings } from './dmarc-reporter.ts';
 import { checkInbound, type DmarcLocalPolicy } from './inbound-auth.ts';
 import { deliverLocal } from './mda.ts';
-import { DEFAULT_MTA_SETTINGS, MtaQueue, type MtaSettings } from './mta-queue.ts';
+import { DEFAULT_MTA_SETTINGS, MtaQueue, type LocalDelivery, type MtaSettings } from './mta-queue.ts';
 
 /** Which face of the server a port shows. */
 export type SmtpPortRole = 'mx' | 'submission';
@@ -113,10 +113,8 @@ export class MailServer {
       deliverLocal: (entry, recipient) => {
         const resolved = this.#resolveAlias(recipient);
         const targets = options.forwards?.get(resolved);
-        if (targets !== undefined && targets.length > 0) {
-          const id = this.queue.enqueue({ mailFrom: entry.mailFrom, rcptTo: targets, data: entry.data });
-          return { ok: true, mailbox: '', how: `forwarded to ${targets.join(', ')} as ${id}` };
-        }
+        if (targets !== undefined && targets.length > 0)
+          return this.#forward(entry.mailFrom, entry.data, resolved, targets);
         return deliverLocal(this.store, {
           mailFrom: entry.mailFrom,
           recipient: resolved,
@@ -296,6 +294,21 @@ export class MailServer {
     });
     this.queue.enqueue({ mailFrom: message.envelope.mailFrom, rcptTo: message.envelope.rcptTo, data, id });
     return { code: 250, enhanced: '2.0.0', text: `Ok: queued as ${id}` };
+  }
+
+  /**
+   * Forwards a message for a local address to `targets`, as Postfix's local
+   * delivery does for a `.forward`: it adds `Delivered-To:` and refuses a
+   * message that already carries one for this address (a forwarding loop).
+   */
+  #forward(mailFrom: string, data: Uint8Array, address: string, targets: readonly string[]): LocalDelivery {
+    const seen = readHeaderSection(data).fields.some(
+      (f) => f.name.toLowerCase() === 'delivered-to' && f.value.trim().toLowerCase() === address,
+    );
+    if (seen) return { ok: false, temporary: false, reason: `mail forwarding loop for ${address}` };
+    const forwarded = concatBytes([utf8Bytes(`Delivered-To: ${address}\r\n`), data]);
+    const id = this.queue.enqueue({ mailFrom, rcptTo: targets, data: forwarded });
+    return { ok: true, mailbox: '', how: `forwarded to ${targets.join(', ')} as ${id}` };
   }
 
   /** RFC 6409 §8.2–8.3: an MSA may add Date: and Message-ID: when the MUA left them out. */
