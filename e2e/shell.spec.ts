@@ -143,11 +143,11 @@ test.describe('app shell', () => {
     await page.keyboard.press('Space');
     await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
 
-    // The tools are tabs: arrow keys move between them (Left wraps to the last, the zone editor).
+    // The tools are tabs: arrow keys move between them (Left wraps to the last, DMARC).
     await page.getByRole('tab', { name: 'Terminal' }).focus();
     await page.keyboard.press('ArrowLeft');
-    await expect(page.getByRole('tab', { name: 'Zone editor' })).toBeFocused();
-    await expect(page.getByRole('tab', { name: 'Zone editor' })).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByRole('tab', { name: 'DMARC' })).toBeFocused();
+    await expect(page.getByRole('tab', { name: 'DMARC' })).toHaveAttribute('aria-selected', 'true');
     await page.keyboard.press('Home');
     await expect(page.getByRole('tab', { name: 'Terminal' })).toHaveAttribute('aria-selected', 'true');
     await page.keyboard.press('End');

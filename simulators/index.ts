@@ -88,3 +88,14 @@ export {
 } from './agents/mua-imap.ts';
 export { parseMessage } from './mime/message.ts';
 export { mainTextPart, partText } from './mime/decode.ts';
+/** The DMARC report reader (XML parser, decompressors), loaded when a view first needs it. */
+export const loadReportReader = () => import('./auth/dmarc/report-reader.ts');
+export type { ReportEmailRead } from './auth/dmarc/report-reader.ts';
+export type { ReportParse, ReportProblem } from './auth/dmarc/report-parser.ts';
+export type {
+  FeedbackReport,
+  ReportRecord,
+  DkimAuthResult,
+  SpfAuthResult,
+  PolicyPublished,
+} from './auth/dmarc/report-types.ts';

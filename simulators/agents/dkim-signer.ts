@@ -60,7 +60,22 @@ export function signSubmission(
 ): void {
   if (keys.length === 0) return done(data);
   const from = fromDomainOf(data);
-  const usable = from.kind === 'domain' ? keysFor(keys, from.domain) : [];
+  signWithKeys(env, host, id, from.kind === 'domain' ? keysFor(keys, from.domain) : [], data, done);
+}
+
+/**
+ * Signs `data` with each of `keys`, whatever its From domain (a platform
+ * that signs as itself, or as a customer who delegated a key to it), then
+ * calls `done` with the signed message.
+ */
+export function signWithKeys(
+  env: AgentEnv,
+  host: HostId,
+  id: string,
+  usable: readonly DkimSigningKey[],
+  data: Uint8Array,
+  done: (data: Uint8Array) => void,
+): void {
   if (usable.length === 0) return done(data);
   if (env.crypto === undefined) {
     env.trace.append({

@@ -32,6 +32,7 @@ import { loadPublicSuffixList, publicSuffixListLoaded } from '../auth/dmarc/org-
 import { fromDomainOf, strictestResult } from '../auth/dmarc/from-domain.ts';
 import type { DmarcMode } from '../auth/dmarc/record.ts';
 import type { DmarcResult } from '../auth/dmarc/types.ts';
+import type { DmarcEvaluationEntry, PolicyOverrideReason } from '../auth/dmarc/report-types.ts';
 import { checkHost, spfInputFor, type SpfInput, type SpfResult } from '../auth/spf/evaluate.ts';
 import { formatReceivedSpf } from '../auth/spf/header.ts';
 import type { DnsAnswer, DnsQuery } from '../dns/records.ts';
@@ -61,7 +62,45 @@ export interface InboundOptions {
   readonly dmarcMode: DmarcMode;
   /** RFC 7489 `pct` sampling draws, from the world's seeded random source. */
   readonly random: () => number;
+  /** Where the receiver departs from the Domain Owner's policy. */
+  readonly localPolicy?: DmarcLocalPolicy;
 }
+
+/**
+ * A receiver's own DMARC rules, which override the Domain Owner's policy for
+ * mail that fails (RFC 7489 §6.7 leaves the final decision to receivers;
+ * their reports say why, RFC 9990 §3.1.6).
+ */
+export interface DmarcLocalPolicy {
+  /** Quarantine what the policy says to reject, as some large receivers do. */
+  readonly rejectAsQuarantine?: boolean;
+  /** Client addresses of forwarders whose failing mail is delivered anyway. */
+  readonly trustedForwarders?: readonly string[];
+}
+
+/** What the receiver applies to one DMARC result, and why when it is not what the policy asked. */
+export function applyLocalPolicy(
+  result: DmarcResult,
+  clientIp: string,
+  policy: DmarcLocalPolicy = {},
+): { readonly disposition: Disposition; readonly reason?: PolicyOverrideReason } {
+  if (result.result !== 'fail' || result.disposition === 'none') return { disposition: result.disposition };
+  if (policy.trustedForwarders?.includes(clientIp)) {
+    return {
+      disposition: 'none',
+      reason: { type: 'trusted_forwarder', comment: `${clientIp} is a forwarder this receiver trusts` },
+    };
+  }
+  if (result.disposition === 'reject' && policy.rejectAsQuarantine === true) {
+    return {
+      disposition: 'quarantine',
+      reason: { type: 'local_policy', comment: 'this receiver quarantines instead of rejecting' },
+    };
+  }
+  return { disposition: result.disposition };
+}
+
+const STRENGTH: Readonly<Record<Disposition, number>> = { none: 0, quarantine: 1, reject: 2 };
 
 /**
  * Wraps check_host() so each lookup is named by what asked for it:
@@ -160,7 +199,7 @@ export function checkInbound(
   const runDmarc = (
     spf: InboundVerdict['spf'],
     dkim: readonly DkimResult[],
-    next: (dmarc: DmarcResult | undefined) => void,
+    next: (dmarc: DmarcResult | undefined, each: readonly DmarcResult[]) => void,
   ) => {
     const { domains, why } = dmarcAuthorDomains(fromDomainOf(message.data, options.dmarcMode));
     if (domains.length === 0) {
@@ -170,7 +209,7 @@ export function checkInbound(
         host,
         text: `DMARC not applied: ${why ?? ''}`,
       });
-      next(undefined);
+      next(undefined, []);
       return;
     }
     if (options.dmarcMode === 'rfc7489' && !publicSuffixListLoaded()) {
@@ -182,7 +221,7 @@ export function checkInbound(
     const one = (i: number) => {
       const fromDomain = domains[i];
       if (fromDomain === undefined) {
-        next(strictestResult(results));
+        next(strictestResult(results), results);
         return;
       }
       const evaluator = evaluateDmarc(
@@ -204,8 +243,17 @@ export function checkInbound(
 
   runSpf((spf) =>
     runDkim((dkim) =>
-      runDmarc(spf, dkim, (dmarc) => {
-        const disposition: Disposition = dmarc?.disposition ?? 'none';
+      runDmarc(spf, dkim, (evaluated, each) => {
+        const applied = each.map((r) => ({
+          result: r,
+          ...applyLocalPolicy(r, message.peer.address, options.localPolicy),
+        }));
+        const disposition = applied.reduce<Disposition>(
+          (d, a) => (STRENGTH[a.disposition] > STRENGTH[d] ? a.disposition : d),
+          'none',
+        );
+        // Authentication-Results says what was applied (`dis=`), a local rule included.
+        const dmarc = evaluated && { ...evaluated, disposition };
         const authResults = formatAuthenticationResults({
           authservId: options.hostname,
           ...(spf ? { spf } : {}),
@@ -233,10 +281,79 @@ export function checkInbound(
           disposition,
           ...(dmarc ? { fromDomain: dmarc.fromDomain } : {}),
         });
+        for (const a of applied) {
+          const evaluation = evaluationEntry(message, spf, dkim, a.result, a.disposition, a.reason);
+          if (evaluation)
+            env.trace.append({ type: 'dmarc.evaluated', host, id: message.queueId, evaluation });
+        }
         done({ spf, dkim, dmarc, disposition, data: insertBelowReceived(message.data, fields) });
       }),
     ),
   );
+}
+
+/** Longest `human_result` reported for a failed signature. */
+const MAX_HUMAN_RESULT = 200;
+
+/**
+ * What an aggregate report needs to know of one DMARC result (RFC 9990
+ * §3.1.1), or undefined when no policy record applied (nothing to report).
+ */
+function evaluationEntry(
+  message: ReceivedMessage,
+  spf: InboundVerdict['spf'],
+  dkim: readonly DkimResult[],
+  result: DmarcResult,
+  disposition: Disposition,
+  local: PolicyOverrideReason | undefined,
+): DmarcEvaluationEntry | undefined {
+  const { policyDomain, record, policy } = result;
+  if (policyDomain === undefined || record === undefined || policy === undefined) return undefined;
+  const mailFrom = message.envelope.mailFrom;
+  const reasons: PolicyOverrideReason[] = local === undefined ? [] : [local];
+  if (result.result === 'fail' && result.disposition !== policy) {
+    // The evaluator lowers the policy for only these two reasons.
+    reasons.push(
+      result.mode === 'rfc7489'
+        ? { type: 'sampled_out', comment: `pct=${record.pct}` }
+        : { type: 'policy_test_mode', comment: 't=y' },
+    );
+  }
+  return {
+    mode: result.mode,
+    sourceIp: message.peer.address,
+    headerFrom: result.fromDomain,
+    envelopeFrom: mailFrom === '' ? '' : mailFrom.slice(mailFrom.lastIndexOf('@') + 1).toLowerCase(),
+    ...(spf
+      ? {
+          spf: {
+            domain: spf.input.domain.toLowerCase(),
+            scope: spf.input.identity === 'helo' ? ('helo' as const) : ('mfrom' as const),
+            result: spf.result.result,
+          },
+        }
+      : {}),
+    dkim: dkim.flatMap((d) =>
+      d.domain === undefined
+        ? []
+        : [
+            {
+              domain: d.domain.toLowerCase(),
+              selector: d.selector ?? '',
+              result: d.result,
+              ...(d.result === 'pass' ? {} : { humanResult: d.reason.slice(0, MAX_HUMAN_RESULT) }),
+            },
+          ],
+    ),
+    result: result.result,
+    spfAligned: result.alignment.spf.aligned,
+    dkimAligned: result.alignment.dkim.some((a) => a.aligned),
+    policy,
+    disposition,
+    reasons,
+    policyDomain,
+    record: record.text,
+  };
 }
 
 /** Inserts header fields (each without CRLF) after the first field when it is this hop's Received. */

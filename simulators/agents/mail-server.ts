@@ -32,10 +32,17 @@ import { ImapServerSession } from '../imap/server-session.ts';
 import type { DmarcMode } from '../auth/dmarc/record.ts';
 import { signSubmission, type DkimSigningKey } from './dkim-signer.ts';
 import { traceAgent, type AgentEnv } from './env.ts';
-import { checkInbound } from './inbound-auth.ts';
+import { DmarcReporter, type DmarcReportSettings } from './dmarc-reporter.ts';
+import { checkInbound, type DmarcLocalPolicy } from './inbound-auth.ts';
 import { deliverLocal, mailboxFull, type DeliveryResult } from './mda.ts';
 import { listBounceAddress, listCopy, type Alias, type MailingList } from './mediators.ts';
-import { DEFAULT_MTA_SETTINGS, MtaQueue, type MtaSettings, type QueueEntry } from './mta-queue.ts';
+import {
+  DEFAULT_MTA_SETTINGS,
+  MtaQueue,
+  type LocalDelivery,
+  type MtaSettings,
+  type QueueEntry,
+} from './mta-queue.ts';
 
 /** Which face of the server a port shows. */
 export type SmtpPortRole = 'mx' | 'submission';
@@ -57,6 +64,16 @@ export interface MailServerOptions {
   readonly aliases?: readonly Alias[];
   /** Mailing lists run here (the `list` role). */
   readonly lists?: readonly MailingList[];
+  /** Where the receiving MTA departs from Domain Owners' DMARC policies. */
+  readonly dmarcLocalPolicy?: DmarcLocalPolicy;
+  /** Send DMARC aggregate reports for the mail this MTA receives (RFC 9990). */
+  readonly dmarcReports?: DmarcReportSettings;
+  /**
+   * Local addresses whose mail is forwarded, not stored: address → new
+   * recipients. SIMPLIFICATION: the envelope sender is kept (a `.forward`
+   * or alias without SRS), which is why SPF fails at the next hop.
+   */
+  readonly forwards?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Settings as a scenario file gives them: any may be missing. */
@@ -87,6 +104,8 @@ export class MailServer {
   readonly #quarantined = new Set<string>();
   readonly #dmarcRandom;
   #pop3Sessions = 0;
+  /** The DMARC reporting agent, when this host sends aggregate reports. */
+  readonly reporter: DmarcReporter | undefined;
 
   constructor(
     readonly env: AgentEnv,
@@ -102,15 +121,21 @@ export class MailServer {
       hostname: host.id,
       settings: { ...DEFAULT_MTA_SETTINGS, ...defined(options.mta) },
       isLocalDomain: (d) => this.localDomains.has(d),
-      deliverLocal: (entry, recipient) =>
-        this.#mediate(entry, recipient) ??
-        deliverLocal(this.store, {
+      deliverLocal: (entry, recipient) => {
+        const mediated = this.#mediate(entry, recipient);
+        if (mediated !== undefined) return mediated;
+        const resolved = this.#resolveAlias(recipient);
+        const targets = options.forwards?.get(resolved);
+        if (targets !== undefined && targets.length > 0)
+          return this.#forward(entry.mailFrom, entry.data, resolved, targets);
+        return deliverLocal(this.store, {
           mailFrom: entry.mailFrom,
-          recipient: this.#resolveAlias(recipient),
+          recipient: resolved,
           data: entry.data,
           now: env.wallClock(),
           ...(this.#quarantined.has(entry.id) ? { mailbox: '\\Junk' } : {}),
-        }),
+        });
+      },
     });
     for (const list of options.lists ?? [])
       this.store.createAccount(
@@ -118,6 +143,13 @@ export class MailServer {
         toHex(this.#nonces.bytes(8)),
         `${list.address} bounces`,
       );
+    this.reporter =
+      options.dmarcReports === undefined
+        ? undefined
+        : new DmarcReporter(env, host, options.dmarcReports, {
+            mode: options.dmarcMode ?? 'rfc9989',
+            enqueue: (message) => this.queue.enqueue(message),
+          });
     if (['mta', 'list', 'forwarder'].some((r) => options.roles.includes(r))) this.#listen(25, 'smtp', 'mx');
     if (options.roles.includes('msa')) {
       this.#listen(587, 'submission', 'submission');
@@ -250,6 +282,7 @@ export class MailServer {
         hostname: this.host.id,
         dmarcMode: this.options.dmarcMode ?? 'rfc9989',
         random: () => this.#dmarcRandom.next(),
+        ...(this.options.dmarcLocalPolicy ? { localPolicy: this.options.dmarcLocalPolicy } : {}),
       },
       (verdict) => {
         const dmarc = verdict.dmarc;
@@ -283,6 +316,21 @@ export class MailServer {
     });
     this.queue.enqueue({ mailFrom: message.envelope.mailFrom, rcptTo: message.envelope.rcptTo, data, id });
     return { code: 250, enhanced: '2.0.0', text: `Ok: queued as ${id}` };
+  }
+
+  /**
+   * Forwards a message for a local address to `targets`, as Postfix's local
+   * delivery does for a `.forward`: it adds `Delivered-To:` and refuses a
+   * message that already carries one for this address (a forwarding loop).
+   */
+  #forward(mailFrom: string, data: Uint8Array, address: string, targets: readonly string[]): LocalDelivery {
+    const seen = readHeaderSection(data).fields.some(
+      (f) => f.name.toLowerCase() === 'delivered-to' && f.value.trim().toLowerCase() === address,
+    );
+    if (seen) return { ok: false, temporary: false, reason: `mail forwarding loop for ${address}` };
+    const forwarded = concatBytes([utf8Bytes(`Delivered-To: ${address}\r\n`), data]);
+    const id = this.queue.enqueue({ mailFrom, rcptTo: targets, data: forwarded });
+    return { ok: true, mailbox: '', how: `forwarded to ${targets.join(', ')} as ${id}` };
   }
 
   /** RFC 6409 §8.2–8.3: an MSA may add Date: and Message-ID: when the MUA left them out. */

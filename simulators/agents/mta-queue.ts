@@ -30,6 +30,12 @@ import type { Reply } from '../smtp/server.machine.ts';
 import { formatBounce, type FailedRecipient } from './bounce.ts';
 import { traceAgent, type AgentEnv } from './env.ts';
 import type { DeliveryResult } from './mda.ts';
+
+/** What local delivery did for one recipient: a mailbox, or something else (`how`, e.g. a forward). */
+export type LocalDelivery =
+  | Extract<DeliveryResult, { ok: false }>
+  | Extract<DeliveryResult, { redirected: string }>
+  | { readonly ok: true; readonly mailbox: string; readonly how?: string };
 import { utf8Bytes, toHex } from '../core/bytes.ts';
 
 /** Queue timing; defaults are Postfix's. */
@@ -84,7 +90,7 @@ export interface MtaQueueOptions {
   readonly hostname: string;
   readonly settings: MtaSettings;
   isLocalDomain(domain: string): boolean;
-  deliverLocal(entry: QueueEntry, recipient: string): DeliveryResult;
+  deliverLocal(entry: QueueEntry, recipient: string): LocalDelivery;
 }
 
 /** The outbound queue of one host. */
@@ -164,7 +170,8 @@ export class MtaQueue {
       for (const r of local) {
         const result = this.options.deliverLocal(entry, r.address);
         if (result.ok && 'redirected' in result) this.#delivered(entry, r, result.redirected);
-        else if (result.ok) this.#delivered(entry, r, `local mailbox ${result.mailbox}`, result.mailbox);
+        else if (result.ok)
+          this.#delivered(entry, r, result.how ?? `local mailbox ${result.mailbox}`, result.mailbox);
         else
           this.#failed(
             entry,

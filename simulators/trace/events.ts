@@ -6,6 +6,7 @@
  */
 import type { ConnId, HostId, Port, SessionId, VirtualMs } from '../core/ids.ts';
 import type { DnsAnswer, DnsQuery } from '../dns/records.ts';
+import type { DmarcEvaluationEntry } from '../auth/dmarc/report-types.ts';
 
 /** One end of a connection. */
 export interface Endpoint {
@@ -136,6 +137,17 @@ export type TraceEventBody =
       readonly agent: string;
       readonly action: string;
       readonly detail: Readonly<Record<string, string | number | boolean | readonly string[]>>;
+    }
+  | {
+      /**
+       * A receiver's DMARC verdict on one message for one Author Domain whose
+       * policy record applied: what its aggregate reports count (RFC 9990 §3).
+       */
+      readonly type: 'dmarc.evaluated';
+      readonly host: HostId;
+      /** The message's queue id on that host. */
+      readonly id: string;
+      readonly evaluation: DmarcEvaluationEntry;
     }
   | { readonly type: 'note'; readonly text: string; readonly host?: HostId };
 

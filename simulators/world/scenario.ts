@@ -45,6 +45,41 @@ const address = z.string().check(
 
 const millis = number(0, 3_600_000);
 
+const mailbox = z
+  .string()
+  .check(z.regex(/^[^@\s]+@[^@\s]+$/, { error: 'must be an address like bob@example.net' }));
+
+/** DMARC aggregate reports a receiving MTA sends (RFC 9990); present means on. */
+const dmarcReportSettings = z.strictObject({
+  /** `org_name` (default: the domain of `email`). */
+  orgName: z.optional(text(1, 100)),
+  /** Contact and sender address (default: `dmarc-noreply@` the host's first local domain). */
+  email: z.optional(mailbox),
+  /** Reporting interval (default one day, aligned on UTC midnight). */
+  intervalMs: z.optional(integer(60_000, 7 * 86_400_000)),
+});
+
+/** A stream of background mail (agents/traffic.ts). */
+const trafficStream = z.strictObject({
+  /** Send as this user, through their mail program … */
+  user: z.optional(mailbox),
+  /** … or from this host's own MTA, as a platform or a script would. */
+  host: z.optional(hostName),
+  /** Host streams: the From field, e.g. `Example News <news@example.com>`. */
+  from: z.optional(text(3, 200)),
+  /** Host streams: the envelope sender (default: the From address). */
+  mailFrom: z.optional(mailbox),
+  /** Host streams: DKIM keys of the scenario, signed by this host, to sign with. */
+  dkim: z._default(z.array(z.strictObject({ domain: hostName, selector: text(1, 63) })), []),
+  to: z.array(mailbox).check(z.minLength(1), z.maxLength(10)),
+  subject: text(0, 200),
+  body: z._default(text(0, 10_000), ''),
+  /** Virtual ms of the first message. */
+  startMs: z._default(number(0, 31 * 86_400_000), 0),
+  everyMs: number(1000, 31 * 86_400_000),
+  count: integer(1, 10_000),
+});
+
 /** Switches a lesson may flip on a mail server; every one has a safe default. */
 const smtpSettings = z.strictObject({
   maxMessageSize: z.optional(integer(1024, 1_000_000_000)),
@@ -62,6 +97,10 @@ const smtpSettings = z.strictObject({
   connectionRateLimit: z.optional(integer(0, 100_000)),
   /** Which DMARC specification the receiving MTA follows (default RFC 9989). */
   dmarcMode: z.optional(z.enum(['rfc9989', 'rfc7489'])),
+  /** Local DMARC policy: quarantine what a policy says to reject (reported as local_policy). */
+  dmarcRejectAsQuarantine: flag,
+  /** Local DMARC policy: forwarders whose failing mail is delivered (reported as trusted_forwarder). */
+  dmarcTrustedForwarders: z.optional(z.array(address).check(z.maxLength(64))),
 });
 
 const mtaSettings = z.strictObject({
@@ -103,10 +142,6 @@ const imapSettings = z.strictObject({
   /** Users who may change quotas with SETQUOTA (RFC 9208 §4.1.3); nobody by default. */
   quotaAdmins: z.optional(z.array(userAddress).check(z.maxLength(100))),
 });
-
-const mailbox = z
-  .string()
-  .check(z.regex(/^[^@\s]+@[^@\s]+$/, { error: 'must be an address like bob@example.net' }));
 
 /** RFC 5321 §3.9.1: mail to `address` goes on to `to`, the envelope sender unchanged (a .forward, a Postfix virtual alias). */
 const aliasSettings = z.strictObject({
@@ -176,6 +211,8 @@ export const scenarioSchema = z
           aliases: z.optional(z.array(aliasSettings).check(z.maxLength(1000))),
           /** Mailing lists this host runs (a host with the `list` role). */
           lists: z.optional(z.array(listSettings).check(z.maxLength(100))),
+          /** Send DMARC aggregate reports for the mail this host's MTA receives. */
+          dmarcReports: z.optional(dmarcReportSettings),
         }),
       )
       .check(z.minLength(1), z.maxLength(64)),
@@ -244,10 +281,14 @@ export const scenarioSchema = z
           submission: z.optional(hostName),
           /** Limits on the user's mailboxes (RFC 9208 QUOTA); none by default. */
           quota: z.optional(quotaSettings),
+          /** Forward this user's mail to these addresses instead of storing it (a `.forward`). */
+          forwardTo: z.optional(z.array(mailbox).check(z.minLength(1), z.maxLength(10))),
         }),
       ),
       [],
     ),
+    /** Background mail, sent at a steady rate as virtual time passes. */
+    traffic: z._default(z.array(trafficStream).check(z.maxLength(32)), []),
   })
   .check(
     z.superRefine((s, ctx) => {
@@ -309,6 +350,45 @@ export const scenarioSchema = z
             message: `duplicate user ${u.address}`,
           });
         users.add(key);
+      });
+      s.traffic.forEach((t, i) => {
+        const path = (...rest: (string | number)[]) => ['traffic', i, ...rest];
+        if ((t.user === undefined) === (t.host === undefined))
+          ctx.addIssue({ code: 'custom', path: path(), message: 'a stream has either a user or a host' });
+        if (t.user !== undefined) {
+          const u = s.users.find((x) => x.address.toLowerCase() === t.user?.toLowerCase());
+          if (u?.mua === undefined)
+            ctx.addIssue({
+              code: 'custom',
+              path: path('user'),
+              message: `${t.user} has no mail program (mua)`,
+            });
+          if (t.from !== undefined || t.mailFrom !== undefined || t.dkim.length > 0)
+            ctx.addIssue({
+              code: 'custom',
+              path: path('user'),
+              message: 'from, mailFrom and dkim are for host streams; a user sends as themselves',
+            });
+        }
+        if (t.host !== undefined) {
+          const h = s.hosts.find((x) => x.id === t.host);
+          if (!h?.roles.includes('mta'))
+            ctx.addIssue({
+              code: 'custom',
+              path: path('host'),
+              message: `no host '${t.host}' with the mta role`,
+            });
+          t.dkim.forEach((k, j) => {
+            if (
+              !s.dkim.some((d) => d.domain === k.domain && d.selector === k.selector && d.signer === t.host)
+            )
+              ctx.addIssue({
+                code: 'custom',
+                path: path('dkim', j),
+                message: `no DKIM key ${k.selector}._domainkey.${k.domain} signed by ${t.host} in dkim`,
+              });
+          });
+        }
       });
     }),
   );

@@ -31,6 +31,8 @@ import {
 import type { AgentEnv } from '../agents/env.ts';
 import type { ImapMailClient, ImapMailClientOptions } from '../agents/mua-imap.ts';
 import { DirectSender, type DirectMessage, type DirectRecipientResult } from '../agents/direct-sender.ts';
+import { DEFAULT_REPORT_INTERVAL_MS, type DmarcReportSettings } from '../agents/dmarc-reporter.ts';
+import { startTraffic } from '../agents/traffic.ts';
 import type { DkimCrypto } from '../auth/dkim/types.ts';
 import { parseIsoTime } from '../core/civil-time.ts';
 import { DnsService } from './dns-service.ts';
@@ -121,14 +123,28 @@ export class World implements AgentEnv {
       if (!h.roles.some((r) => MAIL_SERVER_ROLES.includes(r))) continue;
       const mine = users.filter((u) => u.host === h.id);
       const mediated = [...(h.aliases ?? []), ...(h.lists ?? [])].map((m) => m.address);
-      const { dmarcMode, ...smtp } = h.smtp ?? {};
+      const { dmarcMode, dmarcRejectAsQuarantine, dmarcTrustedForwarders, ...smtp } = h.smtp ?? {};
+      const localDomains = [...new Set([...mine.map((u) => u.address), ...mediated].map(domainOf))];
+      const forwards = new Map(
+        mine.flatMap((u) => (u.forwardTo ? [[u.address.toLowerCase(), u.forwardTo] as const] : [])),
+      );
       const server = new MailServer(this, this.host(h.id), {
         roles: h.roles,
-        localDomains: [...new Set([...mine.map((u) => u.address), ...mediated].map(domainOf))],
+        localDomains,
         ...(h.aliases ? { aliases: h.aliases } : {}),
         ...(h.lists ? { lists: h.lists } : {}),
         dkimKeys: this.scenario.dkim.filter((k) => k.signer === h.id),
         ...(dmarcMode ? { dmarcMode } : {}),
+        ...(dmarcRejectAsQuarantine || dmarcTrustedForwarders
+          ? {
+              dmarcLocalPolicy: {
+                ...(dmarcRejectAsQuarantine ? { rejectAsQuarantine: true } : {}),
+                ...(dmarcTrustedForwarders ? { trustedForwarders: dmarcTrustedForwarders } : {}),
+              },
+            }
+          : {}),
+        ...(forwards.size > 0 ? { forwards } : {}),
+        ...(h.dmarcReports ? { dmarcReports: reportSettings(h.id, localDomains, h.dmarcReports) } : {}),
         ...(h.smtp ? { smtp } : {}),
         ...(h.mta ? { mta: h.mta } : {}),
         ...(h.pop3 ? { pop3: h.pop3 } : {}),
@@ -154,6 +170,11 @@ export class World implements AgentEnv {
         }),
       );
     }
+    startTraffic(this, this.scenario.traffic, {
+      send: (user, draft) => this.send(user, draft),
+      inject: (host, message) => this.mailServers.get(host)?.queue.enqueue(message),
+      keys: (host) => this.scenario.dkim.filter((k) => k.signer === host),
+    });
   }
 
   /** A random source for one purpose (AgentEnv). */
@@ -334,6 +355,20 @@ export class World implements AgentEnv {
       await this.effects.next();
     }
   }
+}
+
+/** A host's reporting settings, defaults filled in: the contact is `dmarc-noreply@` its first local domain. */
+function reportSettings(
+  host: string,
+  localDomains: readonly string[],
+  given: NonNullable<Scenario['hosts'][number]['dmarcReports']>,
+): DmarcReportSettings {
+  const email = given.email ?? `dmarc-noreply@${localDomains[0] ?? host}`;
+  return {
+    orgName: given.orgName ?? domainOf(email),
+    email,
+    intervalMs: given.intervalMs ?? DEFAULT_REPORT_INTERVAL_MS,
+  };
 }
 
 function domainOf(address: string): string {

@@ -149,8 +149,12 @@ function* align(
     : done(false, `${what} has Organizational Domain ${org.domain}, not ${orgFrom} (relaxed, ${std})`);
 }
 
-/** RFC 7489 §7.1 external destination verification for one tag's URIs. */
-function* authorizeReports(
+/**
+ * RFC 7489 §7.1 (RFC 9990 §4) external destination verification for one
+ * tag's URIs: the ones that may be used, in order; each decision is a
+ * `report-uri` step, each dropped URI a warning.
+ */
+export function* authorizeReports(
   st: State,
   policyDomain: string,
   orgPolicy: string | undefined,

@@ -55,6 +55,8 @@ export const FRAME_MS = 1000 / 60;
 export const MAX_FRAME_MS = 100;
 /** How far the "Advance" control moves the clock. */
 export const ADVANCE_MS = 100;
+/** Wall ms {@link Simulation.fastForward} runs before it publishes and gives the browser a turn. */
+export const FAST_FORWARD_TURN_MS = 100;
 
 /**
  * The terminal's waiting rule. While the clock is paused, Connect, each line
@@ -199,6 +201,8 @@ export class Simulation {
   nextAt = $state<number | undefined>();
   /** Whether playback is running. */
   playing = $state(false);
+  /** Whether {@link fastForward} is running the clock. */
+  fastForwarding = $state(false);
   /** Playback speed, a multiple of real time. */
   speed = $state<Speed>(1);
   /** Counts worlds: goes up on every reset, so views can forget positions in the old trace. */
@@ -317,6 +321,37 @@ export class Simulation {
     while (world.effects.pending > 0) await world.effects.next();
   }
 
+  /**
+   * Runs the next `duration` virtual ms as fast as the machine allows (a
+   * simulated day in a second or so), waiting for crypto effects on the way,
+   * and resolves when the clock has got there (or the world was reset).
+   * Playback pauses first. The page stays responsive: state is published
+   * and the browser gets a turn a few times a second.
+   */
+  async fastForward(duration: number): Promise<void> {
+    this.pause();
+    const world = this.#world;
+    const target = world.now + Math.max(0, duration);
+    this.fastForwarding = true;
+    let turn = performance.now();
+    try {
+      while (world === this.#world && (world.now < target || world.scheduler.held)) {
+        if (world.scheduler.held) await world.effects.next();
+        else world.runFor(target - world.now);
+        if (performance.now() - turn > FAST_FORWARD_TURN_MS) {
+          this.#publish();
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          turn = performance.now();
+        }
+      }
+    } finally {
+      if (world === this.#world) {
+        this.fastForwarding = false;
+        this.#publish();
+      }
+    }
+  }
+
   /** Runs until nothing is scheduled and no crypto effect is pending (at most `maxEvents`). */
   async settle(maxEvents = 100_000): Promise<number> {
     const world = this.#world;
@@ -338,6 +373,7 @@ export class Simulation {
   /** Starts the world again from the same scenario and seed, paused at time 0. */
   reset(): void {
     this.pause();
+    this.fastForwarding = false;
     this.#load();
   }
 

@@ -154,6 +154,10 @@ export function summarize(event: TraceEvent, ctx: TraceContext = EMPTY_CONTEXT):
       return `${sessionLabel(ctx, event.session)} session ended`;
     case 'agent':
       return `${event.host} ${event.agent}: ${event.action}${formatDetail(event.detail)}`;
+    case 'dmarc.evaluated': {
+      const e = event.evaluation;
+      return `${event.host} dmarc: ${e.headerFrom} from ${e.sourceIp}: ${e.result}, disposition ${e.disposition} (counted in the aggregate report for ${e.policyDomain})`;
+    }
     case 'note':
       return event.host ? `${event.host}: ${event.text}` : event.text;
   }
