@@ -10,7 +10,7 @@ import { serverHarness, TEST_TLS, type HarnessOptions } from './test-fixtures.ts
 
 const server = (options: HarnessOptions = {}) => serverHarness(new Scheduler(), options);
 const PRE_AUTH = 'IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE';
-const POST_AUTH = `${PRE_AUTH} NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS`;
+const POST_AUTH = `${PRE_AUTH} NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES`;
 
 describe('ImapServerSession: connection and authentication', () => {
   it('greets with its capabilities (RFC 3501 §7.1.1) and answers CAPABILITY (§6.1.1)', () => {

@@ -15,9 +15,11 @@ import { login } from './login.ts';
 import { create, deleteMailbox, rename, subscribe, unsubscribe } from './mailboxes.ts';
 import { search } from './search.ts';
 import { close, select, unselect } from './select.ts';
+import { sort } from './sort.ts';
 import { check, enable, id, idle, logout, namespace, noop, starttls } from './session-commands.ts';
 import { status } from './status.ts';
 import { store } from './store.ts';
+import { thread } from './thread.ts';
 import { bad, type CommandHandler, type CommandResult, type ImapSessionState } from './types.ts';
 
 export type {
@@ -65,6 +67,8 @@ export const COMMANDS: Table = {
   COPY: (s, c) => copy(s, c),
   MOVE: (s, c) => copy(s, c),
   IDLE: idle,
+  SORT: sort,
+  THREAD: thread,
 };
 
 /** Runs one command; a command the parser knows but the server does not implement is `BAD`. */
