@@ -9,10 +9,14 @@
  * - String keys are case-insensitive substring matches. Header values have
  *   their RFC 2047 encoded words decoded first (Dovecot does the same);
  *   BODY searches the decoded text of the text parts, TEXT the header too.
+ * - FROM, TO, CC and BCC search "the envelope structure's … field" (RFC 3501
+ *   §6.4.4): the addresses as ENVELOPE holds them, written `Name
+ *   <local@host>` and groups `name: …;`, so comments and folding inside an
+ *   address do not hide it (`<a (x)@ (y) b.org>` is `a@b.org`).
  *   `HEADER name ""` matches every message that has the field.
  * - `*` in a sequence set is the last message; in a UID set, the highest UID.
  */
-import { decodeEncodedWords } from '../mime/header-values.ts';
+import { decodeEncodedWords, formatMailbox, parseAddressList } from '../mime/header-values.ts';
 import { parseDateWithZone } from '../mime/header-date.ts';
 import { partText } from '../mime/decode.ts';
 import { isText, parseMessage, walkParts, type MimePart } from '../mime/message.ts';
@@ -52,6 +56,14 @@ class Candidate {
       .map((f) => decodeEncodedWords(f.value));
   }
 
+  /** An address field as the envelope structure holds it, one string per field. */
+  addressTexts(name: string): string[] {
+    const lower = name.toLowerCase();
+    return this.root.header.fields
+      .filter((f) => f.name.toLowerCase() === lower)
+      .map((f) => envelopeText(f.value));
+  }
+
   get headerText(): string {
     return this.root.header.fields.map((f) => `${f.name}: ${decodeEncodedWords(f.value)}`).join('\n');
   }
@@ -73,6 +85,17 @@ class Candidate {
     if (parsed === undefined) return day(this.message.internalDate);
     return day(parsed.epochMs + parsed.offsetMinutes * 60_000);
   }
+}
+
+/** `Name <local@host>, group: member, …;` for an address list (encoded words decoded, comments gone). */
+function envelopeText(value: string): string {
+  return parseAddressList(value)
+    .map((item) =>
+      item.kind === 'group'
+        ? `${decodeEncodedWords(item.name)}: ${item.members.map(formatMailbox).join(', ')};`
+        : formatMailbox(item),
+    )
+    .join(', ');
 }
 
 const contains = (haystack: string, needle: string) => haystack.toLowerCase().includes(needle.toLowerCase());
@@ -124,6 +147,7 @@ function matches(key: SearchKey, c: Candidate, view: SelectedMailbox): boolean {
     case 'TO':
     case 'CC':
     case 'BCC':
+      return c.addressTexts(key.key).some((v) => contains(v, key.value));
     case 'SUBJECT':
       return c.headerValues(key.key).some((v) => contains(v, key.value));
     case 'HEADER':

@@ -283,6 +283,32 @@ describe('ImapServerSession: mailboxes', () => {
     ]);
   });
 
+  it('returns parents of subscribed names with CHILDINFO under RECURSIVEMATCH (RFC 5258 §3.1, §3.5)', () => {
+    const s = server();
+    s.login();
+    s.say('a1 CREATE Lists/ietf\r\na2 CREATE Lists/w3c\r\na3 CREATE Lists/ietf/imap\r\n');
+    s.say('a4 SUBSCRIBE Lists/ietf/imap\r\na5 CREATE Gone/child\r\na6 SUBSCRIBE Gone/child\r\n');
+    expect(s.say('a7 DELETE Gone/child\r\n')).toEqual(['a7 OK Delete completed.']);
+    expect(s.say('b1 LIST (SUBSCRIBED RECURSIVEMATCH) "" % RETURN (CHILDREN)\r\n')).toEqual([
+      '* LIST (\\HasNoChildren \\Subscribed) "/" INBOX',
+      '* LIST (\\HasNoChildren \\Archive \\Subscribed) "/" Archive',
+      '* LIST (\\HasNoChildren \\Drafts \\Subscribed) "/" Drafts',
+      '* LIST (\\HasNoChildren \\Junk \\Subscribed) "/" Junk',
+      '* LIST (\\Noselect \\HasChildren) "/" Lists ("CHILDINFO" ("SUBSCRIBED"))',
+      '* LIST (\\HasNoChildren \\Sent \\Subscribed) "/" Sent',
+      '* LIST (\\HasNoChildren \\Trash \\Subscribed) "/" Trash',
+      '* LIST (\\NonExistent) "/" Gone ("CHILDINFO" ("SUBSCRIBED"))',
+      'b1 OK List completed.',
+    ]);
+    // The subscribed child is returned itself, so its parent needs no CHILDINFO entry.
+    expect(s.say('b2 LIST (SUBSCRIBED RECURSIVEMATCH) "" Lists/*\r\n')).toEqual([
+      '* LIST (\\HasNoChildren \\Subscribed) "/" Lists/ietf/imap',
+      'b2 OK List completed.',
+    ]);
+    expect(s.say('b3 LIST (SUBSCRIBED) "" L%\r\n')).toEqual(['b3 OK List completed.']);
+    expect(s.say('b4 LIST (RECURSIVEMATCH) "" %\r\n')[0]).toMatch(/^b4 BAD /);
+  });
+
   it('creates, renames, deletes and (un)subscribes, with RFC 5530 codes (RFC 3501 §6.3.3–7)', () => {
     const s = server();
     s.login();

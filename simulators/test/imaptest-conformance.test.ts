@@ -50,24 +50,7 @@ const SKIP: Readonly<Record<string, string>> = {};
  */
 const KNOWN_FAILURES: Readonly<
   Record<string, { readonly lines: readonly number[]; readonly reason: string }>
-> = {
-  listext: {
-    lines: [64, 86],
-    reason:
-      'RFC 5258 §3.5/§4: LIST (SUBSCRIBED RECURSIVEMATCH) omits an unsubscribed parent whose child is ' +
-      'subscribed: `list (subscribed recursivematch) "" imaptest/test2% return (children)` and ' +
-      '`… "" (imaptest/test2)` return nothing, where the script wants `* LIST (…) "/" imaptest/test2 ' +
-      '(CHILDINFO ("SUBSCRIBED"))`.',
-  },
-  'search-addresses': {
-    lines: [5],
-    reason:
-      'SEARCH FROM user-from@domain.org misses message 3, whose header is `From: <user-from (comment)@ (comment) ' +
-      'domain.org>`: the server matches the raw header text, imaptest (Dovecot) expects the address with its ' +
-      'comments and spaces removed. RFC 3501 §6.4.4 only says "contains the specified string"; the other 31 ' +
-      'address searches of the script pass.',
-  },
-};
+> = {};
 
 const USER = 'imaptest@example.org';
 const PASSWORD = 'swordfish';
