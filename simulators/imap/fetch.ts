@@ -24,8 +24,9 @@ import {
 import type { StoredMessage } from '../store/mail-store.ts';
 import {
   atom,
-  fetchResponse,
+  fetchItemName,
   fetchResponseName,
+  fetchResponseOf,
   formatDateTime,
   list,
   literal,
@@ -72,98 +73,123 @@ function toSection(section: BodySection): Section {
   }
 }
 
+const RECENT = atom('\\Recent');
+
 const octets = (bytes: Uint8Array | undefined): ImapValue => (bytes === undefined ? nil : literal(bytes));
 
 /** Why a FETCH cannot be answered: RFC 3516 §4.3 UNKNOWN-CTE. */
 export class UnknownCteError extends Error {}
 
-function item(
-  view: SelectedMailbox,
-  message: StoredMessage,
-  a: FetchAttribute,
-): readonly [string, ImapValue] {
+/** The value of one item; its name is {@link fetchResponseName}'s. */
+function itemValue(view: SelectedMailbox, message: StoredMessage, a: FetchAttribute): ImapValue {
   const raw = message.raw;
   switch (a.name) {
     case 'FLAGS':
-      return ['FLAGS', flagList(view, message)];
+      return flagList(view, message);
     case 'UID':
-      return ['UID', num(message.uid)];
+      return num(message.uid);
     case 'INTERNALDATE':
-      return ['INTERNALDATE', str(formatDateTime({ epochMs: message.internalDate, offsetMinutes: 0 }))];
+      return str(formatDateTime({ epochMs: message.internalDate, offsetMinutes: 0 }));
     case 'RFC822.SIZE':
-      return ['RFC822.SIZE', num(raw.length)];
+      return num(raw.length);
     case 'ENVELOPE':
-      return ['ENVELOPE', fromMimeValue(envelope(parseMessage(raw)))];
+      return fromMimeValue(envelope(parseMessage(raw)));
     case 'BODYSTRUCTURE':
-      return ['BODYSTRUCTURE', fromMimeValue(bodyStructure(parseMessage(raw), true))];
+      return fromMimeValue(bodyStructure(parseMessage(raw), true));
     case 'BODY':
-      return ['BODY', fromMimeValue(bodyStructure(parseMessage(raw), false))];
+      return fromMimeValue(bodyStructure(parseMessage(raw), false));
     case 'RFC822':
-      return ['RFC822', literal(raw)];
+      return literal(raw);
     case 'RFC822.HEADER':
-      return ['RFC822.HEADER', octets(sectionBytes(raw, { part: [], kind: 'header' }))];
+      return octets(sectionBytes(raw, { part: [], kind: 'header' }));
     case 'RFC822.TEXT':
-      return ['RFC822.TEXT', octets(sectionBytes(raw, { part: [], kind: 'text' }))];
+      return octets(sectionBytes(raw, { part: [], kind: 'text' }));
     case 'MODSEQ':
-      return ['MODSEQ', list(num(message.modseq))];
+      return list(num(message.modseq));
     case 'BODY[]': {
       const partial = a.partial && { start: a.partial.offset, length: a.partial.length };
-      return [fetchResponseName(a), octets(sectionBytes(raw, toSection(a.section), partial))];
+      return octets(sectionBytes(raw, toSection(a.section), partial));
     }
     case 'BINARY[]': {
       const partial = a.partial && { start: a.partial.offset, length: a.partial.length };
       const result = binarySection(raw, a.part, partial);
       if (!result.ok && result.reason === 'unknown-cte') throw new UnknownCteError();
       // RFC 3516 §4.2: literal8 (`~{n}`) only when the data holds NUL.
-      const value = result.ok ? literal(result.bytes, result.bytes.includes(0)) : nil;
-      return [fetchResponseName(a), value];
+      return result.ok ? literal(result.bytes, result.bytes.includes(0)) : nil;
     }
     case 'BINARY.SIZE': {
       const size = binarySize(raw, a.part);
-      return [fetchResponseName(a), size === undefined ? nil : num(size)];
+      return size === undefined ? nil : num(size);
     }
   }
 }
 
-/**
- * The FETCH response for one message; sets \Seen first when an attribute
- * asks for it and the mailbox is read-write. Throws {@link UnknownCteError}
- * for a BINARY fetch of an unknown transfer encoding.
- */
 const UID_ATTRIBUTE: FetchAttribute = { name: 'UID' };
 const FLAGS_ATTRIBUTE: FetchAttribute = { name: 'FLAGS' };
 
+/** What a FETCH's attribute list implies, worked out once per list rather than once per message. */
 interface FetchPlan {
   readonly setsSeen: boolean;
-  readonly addUid: boolean;
   readonly hasFlags: boolean;
+  /** The attributes to answer, UID first when a UID command left it out (RFC 3501 §6.4.8). */
+  readonly attributes: readonly FetchAttribute[];
+  /** Their names as the response writes them. */
+  readonly names: readonly ImapValue[];
 }
 
-/** What a FETCH's attribute list implies, worked out once per list rather than once per message. */
 const plans = new WeakMap<readonly FetchAttribute[], { uid?: FetchPlan; seq?: FetchPlan }>();
 function planOf(attributes: readonly FetchAttribute[], byUid: boolean): FetchPlan {
   let entry = plans.get(attributes);
   if (!entry) plans.set(attributes, (entry = {}));
   const key = byUid ? 'uid' : 'seq';
-  return (entry[key] ??= {
-    setsSeen: attributes.some(setsSeen),
-    addUid: byUid && !attributes.some((a) => a.name === 'UID'),
-    hasFlags: attributes.some((a) => a.name === 'FLAGS'),
-  });
+  if (entry[key] === undefined) {
+    const answered =
+      byUid && !attributes.some((a) => a.name === 'UID') ? [UID_ATTRIBUTE, ...attributes] : attributes;
+    entry[key] = {
+      setsSeen: attributes.some(setsSeen),
+      hasFlags: attributes.some((a) => a.name === 'FLAGS'),
+      attributes: answered,
+      names: answered.map((a) => fetchItemName(fetchResponseName(a))),
+    };
+  }
+  return entry[key];
 }
 
-/** Flag atoms are few and written by the thousand (`UID FETCH 1:* (FLAGS)`): one object each. */
 const flagAtoms = new Map<string, ImapValue>();
-function flagList(view: SelectedMailbox, message: StoredMessage): ImapValue {
+/** The FLAGS lists already built for a message: without and with \\Recent (the message is immutable). */
+const flagLists = new WeakMap<StoredMessage, { plain?: ImapValue; recent?: ImapValue }>();
+
+function buildFlagList(message: StoredMessage, recent: boolean): ImapValue {
   const items: ImapValue[] = [];
-  for (const flag of view.flagsOf(message)) {
+  for (const flag of message.flags) {
     let value = flagAtoms.get(flag);
     if (value === undefined) flagAtoms.set(flag, (value = atom(flag)));
     items.push(value);
   }
+  if (recent) items.push(RECENT);
   return { type: 'list', items };
 }
 
+/**
+ * The FLAGS value as {@link SelectedMailbox.flagsOf} gives it. Flags are
+ * few and `UID FETCH 1:* (FLAGS)` writes thousands of lists: each message's
+ * list is built once (a flag change makes a new {@link StoredMessage}), and
+ * shared by every session that reads it — values are never changed.
+ */
+function flagList(view: SelectedMailbox, message: StoredMessage): ImapValue {
+  const recent = view.isRecent(message.uid);
+  let cached = flagLists.get(message);
+  if (cached === undefined) flagLists.set(message, (cached = {}));
+  return recent
+    ? (cached.recent ??= buildFlagList(message, true))
+    : (cached.plain ??= buildFlagList(message, false));
+}
+
+/**
+ * The FETCH response for one message; sets \\Seen first when an attribute
+ * asks for it and the mailbox is read-write. Throws {@link UnknownCteError}
+ * for a BINARY fetch of an unknown transfer encoding.
+ */
 export function fetchMessage(
   view: SelectedMailbox,
   seq: number,
@@ -177,9 +203,14 @@ export function fetchMessage(
   if (markSeen && !view.isExpunged(message.uid)) {
     current = view.write(() => view.mailbox.setFlags(message.uid, [...message.flags, '\\Seen'])) ?? message;
   }
-  const items: (readonly [string, ImapValue])[] = [];
-  if (plan.addUid) items.push(item(view, current, UID_ATTRIBUTE));
-  for (const a of attributes) items.push(item(view, current, a));
-  if (markSeen && !plan.hasFlags) items.push(item(view, current, FLAGS_ATTRIBUTE));
-  return fetchResponse(seq, items);
+  // `name value name value …`, laid out directly: this runs once per message of a 1:* FETCH.
+  const answered = plan.attributes;
+  const items = new Array<ImapValue>(answered.length * 2);
+  for (let i = 0; i < answered.length; i++) {
+    items[2 * i] = plan.names[i]!;
+    items[2 * i + 1] = itemValue(view, current, answered[i]!);
+  }
+  if (markSeen && !plan.hasFlags)
+    items.push(fetchItemName('FLAGS'), itemValue(view, current, FLAGS_ATTRIBUTE));
+  return fetchResponseOf(seq, items);
 }

@@ -122,7 +122,9 @@ export {
   encodeResponse,
   encodeResponses,
   encodeValue,
+  fetchItemName,
   fetchResponse,
+  fetchResponseOf,
   formatResponseCode,
   type EncodeOptions,
 } from './response-encoder.ts';
