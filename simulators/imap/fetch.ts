@@ -26,7 +26,6 @@ import {
   atom,
   fetchItemName,
   fetchResponseName,
-  fetchResponseOf,
   formatDateTime,
   list,
   literal,
@@ -155,9 +154,14 @@ function planOf(attributes: readonly FetchAttribute[], byUid: boolean): FetchPla
   return entry[key];
 }
 
-const flagAtoms = new Map<string, ImapValue>();
-/** The FLAGS lists already built for a message: without and with \\Recent (the message is immutable). */
+/**
+ * The FLAGS lists built for a stored message, which never changes (a flag
+ * change makes a new one), without and with \Recent. `UID FETCH 1:* (FLAGS)`
+ * writes thousands of them and flags are few: each is built once and shared
+ * by every session — values are never changed once built.
+ */
 const flagLists = new WeakMap<StoredMessage, { plain?: ImapValue; recent?: ImapValue }>();
+const flagAtoms = new Map<string, ImapValue>();
 
 function buildFlagList(message: StoredMessage, recent: boolean): ImapValue {
   const items: ImapValue[] = [];
@@ -170,23 +174,34 @@ function buildFlagList(message: StoredMessage, recent: boolean): ImapValue {
   return { type: 'list', items };
 }
 
-/**
- * The FLAGS value as {@link SelectedMailbox.flagsOf} gives it. Flags are
- * few and `UID FETCH 1:* (FLAGS)` writes thousands of lists: each message's
- * list is built once (a flag change makes a new {@link StoredMessage}), and
- * shared by every session that reads it — values are never changed.
- */
+/** The FLAGS value as {@link SelectedMailbox.flagsOf} gives it. */
 function flagList(view: SelectedMailbox, message: StoredMessage): ImapValue {
-  const recent = view.isRecent(message.uid);
-  let cached = flagLists.get(message);
-  if (cached === undefined) flagLists.set(message, (cached = {}));
-  return recent
-    ? (cached.recent ??= buildFlagList(message, true))
-    : (cached.plain ??= buildFlagList(message, false));
+  let lists = flagLists.get(message);
+  if (lists === undefined) flagLists.set(message, (lists = {}));
+  return view.isRecent(message.uid)
+    ? (lists.recent ??= buildFlagList(message, true))
+    : (lists.plain ??= buildFlagList(message, false));
+}
+
+/** `(name value name value …)` for the plan's items, laid out directly: this runs once per message of a 1:* FETCH. */
+function itemList(
+  view: SelectedMailbox,
+  message: StoredMessage,
+  plan: FetchPlan,
+  addFlags: boolean,
+): ImapValue {
+  const answered = plan.attributes;
+  const items = new Array<ImapValue>(answered.length * 2);
+  for (let i = 0; i < answered.length; i++) {
+    items[2 * i] = plan.names[i]!;
+    items[2 * i + 1] = itemValue(view, message, answered[i]!);
+  }
+  if (addFlags) items.push(fetchItemName('FLAGS'), itemValue(view, message, FLAGS_ATTRIBUTE));
+  return { type: 'list', items };
 }
 
 /**
- * The FETCH response for one message; sets \\Seen first when an attribute
+ * The FETCH response for one message; sets \Seen first when an attribute
  * asks for it and the mailbox is read-write. Throws {@link UnknownCteError}
  * for a BINARY fetch of an unknown transfer encoding.
  */
@@ -203,14 +218,6 @@ export function fetchMessage(
   if (markSeen && !view.isExpunged(message.uid)) {
     current = view.write(() => view.mailbox.setFlags(message.uid, [...message.flags, '\\Seen'])) ?? message;
   }
-  // `name value name value …`, laid out directly: this runs once per message of a 1:* FETCH.
-  const answered = plan.attributes;
-  const items = new Array<ImapValue>(answered.length * 2);
-  for (let i = 0; i < answered.length; i++) {
-    items[2 * i] = plan.names[i]!;
-    items[2 * i + 1] = itemValue(view, current, answered[i]!);
-  }
-  if (markSeen && !plan.hasFlags)
-    items.push(fetchItemName('FLAGS'), itemValue(view, current, FLAGS_ATTRIBUTE));
-  return fetchResponseOf(seq, items);
+  const list = itemList(view, current, plan, markSeen && !plan.hasFlags);
+  return { kind: 'data', number: seq, name: 'FETCH', values: [list] };
 }

@@ -124,7 +124,6 @@ export {
   encodeValue,
   fetchItemName,
   fetchResponse,
-  fetchResponseOf,
   formatResponseCode,
   type EncodeOptions,
 } from './response-encoder.ts';

@@ -150,10 +150,5 @@ export function fetchResponse(
     flat[2 * i] = fetchItemName(name);
     flat[2 * i + 1] = value;
   }
-  return fetchResponseOf(sequenceNumber, flat);
-}
-
-/** A FETCH response from `name value name value …` already laid out (the item names as atoms). */
-export function fetchResponseOf(sequenceNumber: number, items: ImapValue[]): ImapResponse {
-  return { kind: 'data', number: sequenceNumber, name: 'FETCH', values: [{ type: 'list', items }] };
+  return { kind: 'data', number: sequenceNumber, name: 'FETCH', values: [{ type: 'list', items: flat }] };
 }
