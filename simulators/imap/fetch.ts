@@ -72,8 +72,6 @@ function toSection(section: BodySection): Section {
   }
 }
 
-const RECENT = atom('\\Recent');
-
 const octets = (bytes: Uint8Array | undefined): ImapValue => (bytes === undefined ? nil : literal(bytes));
 
 /** Why a FETCH cannot be answered: RFC 3516 §4.3 UNKNOWN-CTE. */
@@ -155,23 +153,33 @@ function planOf(attributes: readonly FetchAttribute[], byUid: boolean): FetchPla
 }
 
 /**
- * The FLAGS lists built for a stored message, which never changes (a flag
- * change makes a new one), without and with \Recent. `UID FETCH 1:* (FLAGS)`
- * writes thousands of them and flags are few: each is built once and shared
- * by every session — values are never changed once built.
+ * FLAGS lists, built once per stored message, which never changes (a flag
+ * change makes a new one), without and with \Recent; and shared between
+ * messages with the same flags, which most are: `UID FETCH 1:* (FLAGS)`
+ * writes thousands of lists and a handful of distinct ones stay hot in
+ * the cache. Values are never changed once built, so sessions share them.
  */
 const flagLists = new WeakMap<StoredMessage, { plain?: ImapValue; recent?: ImapValue }>();
+const sharedFlagLists = new Map<string, ImapValue>();
+/** Distinct flag sets kept; past this (many keywords) the table starts again. */
+const MAX_SHARED_FLAG_LISTS = 1024;
 const flagAtoms = new Map<string, ImapValue>();
 
 function buildFlagList(message: StoredMessage, recent: boolean): ImapValue {
-  const items: ImapValue[] = [];
-  for (const flag of message.flags) {
-    let value = flagAtoms.get(flag);
-    if (value === undefined) flagAtoms.set(flag, (value = atom(flag)));
-    items.push(value);
+  const flags = recent ? [...message.flags, '\\Recent'] : [...message.flags];
+  const key = flags.join(' ');
+  let list = sharedFlagLists.get(key);
+  if (list === undefined) {
+    const items: ImapValue[] = [];
+    for (const flag of flags) {
+      let value = flagAtoms.get(flag);
+      if (value === undefined) flagAtoms.set(flag, (value = atom(flag)));
+      items.push(value);
+    }
+    if (sharedFlagLists.size >= MAX_SHARED_FLAG_LISTS) sharedFlagLists.clear();
+    sharedFlagLists.set(key, (list = { type: 'list', items }));
   }
-  if (recent) items.push(RECENT);
-  return { type: 'list', items };
+  return list;
 }
 
 /** The FLAGS value as {@link SelectedMailbox.flagsOf} gives it. */
