@@ -89,7 +89,8 @@ export function encodeResponse(response: ImapResponse, options: EncodeOptions = 
  * 1:* answers thousands of lines, and one conversion beats thousands.
  */
 export function encodeResponses(responses: readonly ImapResponse[], options: EncodeOptions = {}): Uint8Array {
-  const w = new ValueWriter(writeOptions(options));
+  // A FETCH line of FLAGS is some 45 octets: reserve about that much per response up front.
+  const w = new ValueWriter(writeOptions(options), responses.length * 48);
   for (const response of responses) writeResponse(w, response);
   return w.bytes();
 }
