@@ -201,6 +201,16 @@ async function benchHostileBridge(): Promise<void> {
   }
 }
 
+/** The IMAP engine alone (no TCP): 10 sessions on one 10,000-message mailbox, taking turns. */
+async function benchImapHeadless(): Promise<void> {
+  const { benchImapHeadless } = await import('./imap-headless.ts');
+  const r = benchImapHeadless({ messages: 10_000, sessions: 10, seconds: 3 });
+  const show = (x: { perSecond: number; perCpuSecond: number }) =>
+    `${x.perSecond.toFixed(1)}/s (${x.perCpuSecond.toFixed(1)} per CPU-second)`;
+  line('headless: IMAP UID FETCH 1:* (FLAGS), 10k msgs × 10 sessions', show(r.fetch));
+  line('headless: IMAP SEARCH SUBJECT, 10k msgs × 10 sessions', show(r.search));
+}
+
 function benchBundle(): void {
   try {
     execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'ignore' });
@@ -323,5 +333,6 @@ if (want('bridge')) await benchBridge();
 if (want('pop3')) await benchPop3();
 if (want('imap')) await benchImap();
 if (want('hostile')) await benchHostileBridge();
+if (want('imap-headless')) await benchImapHeadless();
 if (want('bundle')) benchBundle();
 if (want('frames')) await benchFrames();

@@ -26,7 +26,7 @@ import {
 import type { StoredMessage } from '../store/mail-store.ts';
 import {
   atom,
-  fetchResponse,
+  fetchItemName,
   fetchResponseName,
   formatDateTime,
   list,
@@ -79,52 +79,147 @@ const octets = (bytes: Uint8Array | undefined): ImapValue => (bytes === undefine
 /** Why a FETCH cannot be answered: RFC 3516 §4.3 UNKNOWN-CTE. */
 export class UnknownCteError extends Error {}
 
-function item(
-  view: SelectedMailbox,
-  message: StoredMessage,
-  a: FetchAttribute,
-): readonly [string, ImapValue] {
+/** The value of one item; its name is {@link fetchResponseName}'s. */
+function itemValue(view: SelectedMailbox, message: StoredMessage, a: FetchAttribute): ImapValue {
   const raw = message.raw;
   switch (a.name) {
     case 'FLAGS':
-      return ['FLAGS', flagList(view, message)];
+      return flagList(view, message);
     case 'UID':
-      return ['UID', num(message.uid)];
+      return num(message.uid);
     case 'INTERNALDATE':
-      return ['INTERNALDATE', str(formatDateTime({ epochMs: message.internalDate, offsetMinutes: 0 }))];
+      return str(formatDateTime({ epochMs: message.internalDate, offsetMinutes: 0 }));
     case 'RFC822.SIZE':
-      return ['RFC822.SIZE', num(raw.length)];
+      return num(raw.length);
     case 'ENVELOPE':
-      return ['ENVELOPE', fromMimeValue(envelope(parseMessage(raw)))];
+      return fromMimeValue(envelope(parseMessage(raw)));
     case 'BODYSTRUCTURE':
-      return ['BODYSTRUCTURE', fromMimeValue(bodyStructure(parseMessage(raw), true))];
+      return fromMimeValue(bodyStructure(parseMessage(raw), true));
     case 'BODY':
-      return ['BODY', fromMimeValue(bodyStructure(parseMessage(raw), false))];
+      return fromMimeValue(bodyStructure(parseMessage(raw), false));
     case 'RFC822':
-      return ['RFC822', literal(raw)];
+      return literal(raw);
     case 'RFC822.HEADER':
-      return ['RFC822.HEADER', octets(sectionBytes(raw, { part: [], kind: 'header' }))];
+      return octets(sectionBytes(raw, { part: [], kind: 'header' }));
     case 'RFC822.TEXT':
-      return ['RFC822.TEXT', octets(sectionBytes(raw, { part: [], kind: 'text' }))];
+      return octets(sectionBytes(raw, { part: [], kind: 'text' }));
     case 'MODSEQ':
-      return ['MODSEQ', list(num(message.modseq))];
+      return list(num(message.modseq));
     case 'BODY[]': {
       const partial = a.partial && { start: a.partial.offset, length: a.partial.length };
-      return [fetchResponseName(a), octets(sectionBytes(raw, toSection(a.section), partial))];
+      return octets(sectionBytes(raw, toSection(a.section), partial));
     }
     case 'BINARY[]': {
       const partial = a.partial && { start: a.partial.offset, length: a.partial.length };
       const result = binarySection(raw, a.part, partial);
       if (!result.ok && result.reason === 'unknown-cte') throw new UnknownCteError();
       // RFC 3516 §4.2: literal8 (`~{n}`) only when the data holds NUL.
-      const value = result.ok ? literal(result.bytes, result.bytes.includes(0)) : nil;
-      return [fetchResponseName(a), value];
+      return result.ok ? literal(result.bytes, result.bytes.includes(0)) : nil;
     }
     case 'BINARY.SIZE': {
       const size = binarySize(raw, a.part);
-      return [fetchResponseName(a), size === undefined ? nil : num(size)];
+      return size === undefined ? nil : num(size);
     }
   }
+}
+
+const UID_ATTRIBUTE: FetchAttribute = { name: 'UID' };
+const FLAGS_ATTRIBUTE: FetchAttribute = { name: 'FLAGS' };
+const MODSEQ_ATTRIBUTE: FetchAttribute = { name: 'MODSEQ' };
+const NO_ATTRIBUTES: readonly FetchAttribute[] = [];
+
+/** What a FETCH's attribute list implies, worked out once per list rather than once per message. */
+interface FetchPlan {
+  readonly setsSeen: boolean;
+  /** The attributes to answer, UID first when a UID command left it out (RFC 3501 §6.4.8). */
+  readonly attributes: readonly FetchAttribute[];
+  /** Their names as the response writes them. */
+  readonly names: readonly ImapValue[];
+  /** What is added when the FETCH set \Seen: FLAGS unless asked for (RFC 3501 §6.4.5)… */
+  readonly afterSeen: readonly FetchAttribute[];
+  /** …and with CONDSTORE enabled, UID and MODSEQ unless answered already (RFC 7162 §3.1). */
+  readonly afterSeenCondstore: readonly FetchAttribute[];
+}
+
+const plans = new WeakMap<readonly FetchAttribute[], { uid?: FetchPlan; seq?: FetchPlan }>();
+function planOf(attributes: readonly FetchAttribute[], byUid: boolean): FetchPlan {
+  let entry = plans.get(attributes);
+  if (!entry) plans.set(attributes, (entry = {}));
+  const key = byUid ? 'uid' : 'seq';
+  if (entry[key] === undefined) {
+    const answered =
+      byUid && !attributes.some((a) => a.name === 'UID') ? [UID_ATTRIBUTE, ...attributes] : attributes;
+    const has = (name: FetchAttribute['name']) => answered.some((a) => a.name === name);
+    const afterSeen = has('FLAGS') ? [] : [FLAGS_ATTRIBUTE];
+    entry[key] = {
+      setsSeen: attributes.some(setsSeen),
+      attributes: answered,
+      names: answered.map((a) => fetchItemName(fetchResponseName(a))),
+      afterSeen,
+      afterSeenCondstore: [
+        ...afterSeen,
+        ...(has('UID') ? [] : [UID_ATTRIBUTE]),
+        ...(has('MODSEQ') ? [] : [MODSEQ_ATTRIBUTE]),
+      ],
+    };
+  }
+  return entry[key];
+}
+
+/**
+ * FLAGS lists, built once per stored message, which never changes (a flag
+ * change makes a new one), without and with \Recent; and shared between
+ * messages with the same flags, which most are: `UID FETCH 1:* (FLAGS)`
+ * writes thousands of lists and a handful of distinct ones stay hot in
+ * the cache. Values are never changed once built, so sessions share them.
+ */
+const flagLists = new WeakMap<StoredMessage, { plain?: ImapValue; recent?: ImapValue }>();
+const sharedFlagLists = new Map<string, ImapValue>();
+/** Distinct flag sets kept; past this (many keywords) the table starts again. */
+const MAX_SHARED_FLAG_LISTS = 1024;
+const flagAtoms = new Map<string, ImapValue>();
+
+function buildFlagList(message: StoredMessage, recent: boolean): ImapValue {
+  const flags = recent ? [...message.flags, '\\Recent'] : [...message.flags];
+  const key = flags.join(' ');
+  let list = sharedFlagLists.get(key);
+  if (list === undefined) {
+    const items: ImapValue[] = [];
+    for (const flag of flags) {
+      let value = flagAtoms.get(flag);
+      if (value === undefined) flagAtoms.set(flag, (value = atom(flag)));
+      items.push(value);
+    }
+    if (sharedFlagLists.size >= MAX_SHARED_FLAG_LISTS) sharedFlagLists.clear();
+    sharedFlagLists.set(key, (list = { type: 'list', items }));
+  }
+  return list;
+}
+
+/** The FLAGS value as {@link SelectedMailbox.flagsOf} gives it. */
+function flagList(view: SelectedMailbox, message: StoredMessage): ImapValue {
+  let lists = flagLists.get(message);
+  if (lists === undefined) flagLists.set(message, (lists = {}));
+  return view.isRecent(message.uid)
+    ? (lists.recent ??= buildFlagList(message, true))
+    : (lists.plain ??= buildFlagList(message, false));
+}
+
+/** `(name value name value …)` for the plan's items, laid out directly: this runs once per message of a 1:* FETCH. */
+function itemList(
+  view: SelectedMailbox,
+  message: StoredMessage,
+  plan: FetchPlan,
+  extra: readonly FetchAttribute[],
+): ImapValue {
+  const answered = plan.attributes;
+  const items = new Array<ImapValue>(answered.length * 2);
+  for (let i = 0; i < answered.length; i++) {
+    items[2 * i] = plan.names[i]!;
+    items[2 * i + 1] = itemValue(view, message, answered[i]!);
+  }
+  for (const a of extra) items.push(fetchItemName(fetchResponseName(a)), itemValue(view, message, a));
+  return { type: 'list', items };
 }
 
 /**
@@ -132,45 +227,6 @@ function item(
  * asks for it and the mailbox is read-write. Throws {@link UnknownCteError}
  * for a BINARY fetch of an unknown transfer encoding.
  */
-const UID_ATTRIBUTE: FetchAttribute = { name: 'UID' };
-const FLAGS_ATTRIBUTE: FetchAttribute = { name: 'FLAGS' };
-const MODSEQ_ATTRIBUTE: FetchAttribute = { name: 'MODSEQ' };
-
-interface FetchPlan {
-  readonly setsSeen: boolean;
-  readonly addUid: boolean;
-  readonly hasUid: boolean;
-  readonly hasFlags: boolean;
-  readonly hasModSeq: boolean;
-}
-
-/** What a FETCH's attribute list implies, worked out once per list rather than once per message. */
-const plans = new WeakMap<readonly FetchAttribute[], { uid?: FetchPlan; seq?: FetchPlan }>();
-function planOf(attributes: readonly FetchAttribute[], byUid: boolean): FetchPlan {
-  let entry = plans.get(attributes);
-  if (!entry) plans.set(attributes, (entry = {}));
-  const key = byUid ? 'uid' : 'seq';
-  return (entry[key] ??= {
-    setsSeen: attributes.some(setsSeen),
-    addUid: byUid && !attributes.some((a) => a.name === 'UID'),
-    hasUid: byUid || attributes.some((a) => a.name === 'UID'),
-    hasFlags: attributes.some((a) => a.name === 'FLAGS'),
-    hasModSeq: attributes.some((a) => a.name === 'MODSEQ'),
-  });
-}
-
-/** Flag atoms are few and written by the thousand (`UID FETCH 1:* (FLAGS)`): one object each. */
-const flagAtoms = new Map<string, ImapValue>();
-function flagList(view: SelectedMailbox, message: StoredMessage): ImapValue {
-  const items: ImapValue[] = [];
-  for (const flag of view.flagsOf(message)) {
-    let value = flagAtoms.get(flag);
-    if (value === undefined) flagAtoms.set(flag, (value = atom(flag)));
-    items.push(value);
-  }
-  return { type: 'list', items };
-}
-
 export function fetchMessage(
   view: SelectedMailbox,
   seq: number,
@@ -186,13 +242,7 @@ export function fetchMessage(
   if (markSeen && !view.isExpunged(message.uid)) {
     current = view.write(() => view.mailbox.setFlags(message.uid, [...message.flags, '\\Seen'])) ?? message;
   }
-  const items: (readonly [string, ImapValue])[] = [];
-  if (plan.addUid) items.push(item(view, current, UID_ATTRIBUTE));
-  for (const a of attributes) items.push(item(view, current, a));
-  if (markSeen && !plan.hasFlags) items.push(item(view, current, FLAGS_ATTRIBUTE));
-  if (markSeen && condstore) {
-    if (!plan.hasUid) items.push(item(view, current, UID_ATTRIBUTE));
-    if (!plan.hasModSeq) items.push(item(view, current, MODSEQ_ATTRIBUTE));
-  }
-  return fetchResponse(seq, items);
+  const extra = markSeen ? (condstore ? plan.afterSeenCondstore : plan.afterSeen) : NO_ATTRIBUTES;
+  const list = itemList(view, current, plan, extra);
+  return { kind: 'data', number: seq, name: 'FETCH', values: [list] };
 }

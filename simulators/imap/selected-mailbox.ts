@@ -36,7 +36,6 @@ import {
   list,
   MAX_NZ_NUMBER,
   num,
-  rangesContain,
   type ImapResponse,
   type ImapValue,
   type SeqItem,
@@ -134,18 +133,19 @@ export class SelectedMailbox {
    */
   resolve(set: readonly SeqItem[], byUid: boolean): ViewMessage[] {
     const out: ViewMessage[] = [];
+    const messages = this.#messages;
     if (byUid) {
       // RFC 3501 §6.4.8: `*` is the largest UID in use; a range need not name existing UIDs.
       const ranges = expandSequenceSet(set, this.highestUid === 0 ? MAX_NZ_NUMBER : this.highestUid);
-      this.#messages.forEach((message, i) => {
-        if (rangesContain(ranges, message.uid)) out.push({ seq: i + 1, message });
-      });
+      // UIDs ascend with the sequence numbers: each range is one run, found by binary search.
+      for (const [lo, hi] of ranges) {
+        for (let i = firstIndexWithUid(messages, lo); i < messages.length && messages[i]!.uid <= hi; i++)
+          out.push({ seq: i + 1, message: messages[i]! });
+      }
       return out;
     }
-    const ranges = expandSequenceSet(set, this.#messages.length);
-    this.#messages.forEach((message, i) => {
-      if (rangesContain(ranges, i + 1)) out.push({ seq: i + 1, message });
-    });
+    for (const [lo, hi] of expandSequenceSet(set, messages.length))
+      for (let seq = lo; seq <= hi; seq++) out.push({ seq, message: messages[seq - 1]! });
     return out;
   }
 
@@ -296,4 +296,16 @@ export class SelectedMailbox {
     }
     this.notify();
   }
+}
+
+/** The index of the first message whose UID is at least `uid` (messages ascend by UID). */
+function firstIndexWithUid(messages: readonly StoredMessage[], uid: number): number {
+  let lo = 0;
+  let hi = messages.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (messages[mid]!.uid < uid) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -130,6 +130,34 @@ describe('ImapServerSession: shared mailboxes (RFC 4314 §4, §6; RFC 2342)', ()
     ]);
   });
 
+  it('builds LIST-EXTENDED selections from what the user may list (RFC 5258 §3.1, §3.5; RFC 4314 §4)', () => {
+    const { bob, carol } = twoUsers();
+    bob.say('a1 SETACL INBOX carol@example.net l\r\na2 SETACL Sent carol@example.net lr\r\n');
+    carol.say(`b1 SUBSCRIBE ${SHARED}\r\n`);
+    // The subscribed shared INBOX is below the pattern: its ancestor comes back with CHILDINFO.
+    expect(carol.say('b2 LIST (SUBSCRIBED RECURSIVEMATCH) "" %\r\n')).toContain(
+      '* LIST (\\Noselect \\HasChildren) "/" "Other Users" ("CHILDINFO" ("SUBSCRIBED"))',
+    );
+    // LIST-STATUS only where carol holds r: Sent yes, the INBOX (l alone) no.
+    expect(carol.say('b3 LIST "Other Users/" * RETURN (STATUS (MESSAGES))\r\n')).toEqual([
+      '* LIST (\\Noselect \\HasChildren) "/" "Other Users/bob@example.net"',
+      '* LIST (\\HasNoChildren) "/" "Other Users/bob@example.net/INBOX"',
+      '* LIST (\\HasNoChildren) "/" "Other Users/bob@example.net/Sent"',
+      '* STATUS "Other Users/bob@example.net/Sent" (MESSAGES 0)',
+      'b3 OK List completed.',
+    ]);
+    // bob's \Sent is his special use, not carol's.
+    expect(carol.say('b4 LIST (SPECIAL-USE RECURSIVEMATCH) "" *\r\n').join('\n')).not.toContain(
+      'Other Users',
+    );
+    // Without l the subscribed name is, for carol, a name whose mailbox is gone.
+    bob.say('a3 DELETEACL INBOX carol@example.net\r\n');
+    expect(carol.say('b5 LIST (SUBSCRIBED) "Other Users/" *\r\n')).toEqual([
+      '* LIST (\\NonExistent \\Subscribed) "/" "Other Users/bob@example.net/INBOX"',
+      'b5 OK List completed.',
+    ]);
+  });
+
   it('opens a mailbox with only read rights READ-ONLY, and FETCH BODY[] leaves \\Seen alone (§4, §5.2)', () => {
     const { bob, carol } = twoUsers();
     bob.say('a1 SETACL INBOX carol@example.net lr\r\n');

@@ -106,6 +106,24 @@ describe('ImapServerSession: SEARCH (RFC 3501 §6.4.4)', () => {
     expect(s.say('a4 SEARCH HEADER CC ""\r\n')).toEqual(['* SEARCH 2', 'a4 OK Search completed.']);
   });
 
+  it('searches FROM, TO, CC and BCC in the addresses as ENVELOPE holds them, not the raw field', () => {
+    const store = makeStore([
+      'From: <user-from (comment)@ (comment) domain.org>\r\nTo: team: ann@x.org, =?utf-8?q?J=C3=B6rg?= <joerg@x.org>;\r\n\r\nx\r\n',
+      'From: user-from@domain.org (Real Name)\r\nCc: "Carol C." <carol@y.org>\r\n\r\ny\r\n',
+    ]);
+    const s = serverHarness(new Scheduler(), { store });
+    s.select();
+    expect(s.say('a1 SEARCH FROM user-from@domain.org\r\n')[0]).toBe('* SEARCH 1 2');
+    expect(s.say('a2 SEARCH FROM comment\r\n')[0]).toBe('* SEARCH'); // a comment is not in the envelope
+    expect(s.say('a3 SEARCH FROM "real name"\r\n')[0]).toBe('* SEARCH 2'); // …unless it names the address
+    expect(s.say('a4 SEARCH TO "team: ann"\r\n')[0]).toBe('* SEARCH 1');
+    const needle = new TextEncoder().encode('jörg <joerg@');
+    expect(s.say(`a5 SEARCH CHARSET UTF-8 TO {${needle.length}}\r\n`)).toEqual(['+ OK']);
+    s.session.receive(Uint8Array.from([...needle, 0x0d, 0x0a]));
+    expect(s.take()[0]).toBe('* SEARCH 1');
+    expect(s.say('a6 SEARCH CC "carol c. <carol@y.org>"\r\n')[0]).toBe('* SEARCH 2');
+  });
+
   it('refuses an unknown charset with BADCHARSET (RFC 3501 §6.4.4)', () => {
     const s = selected();
     expect(s.say('a1 SEARCH CHARSET KOI8-R ALL\r\n')).toEqual([

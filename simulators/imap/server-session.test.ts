@@ -10,7 +10,7 @@ import { serverHarness, TEST_TLS, type HarnessOptions } from './test-fixtures.ts
 
 const server = (options: HarnessOptions = {}) => serverHarness(new Scheduler(), options);
 const PRE_AUTH = 'IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE';
-const POST_AUTH = `${PRE_AUTH} NAMESPACE CONDSTORE ESEARCH QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS ACL RIGHTS=texk COMPRESS=DEFLATE`;
+const POST_AUTH = `${PRE_AUTH} NAMESPACE CONDSTORE ESEARCH QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES ACL RIGHTS=texk COMPRESS=DEFLATE`;
 
 describe('ImapServerSession: connection and authentication', () => {
   it('greets with its capabilities (RFC 3501 §7.1.1) and answers CAPABILITY (§6.1.1)', () => {
@@ -285,6 +285,32 @@ describe('ImapServerSession: mailboxes', () => {
       '* STATUS INBOX (MESSAGES 3 UNSEEN 3)',
       'a2 OK List completed.',
     ]);
+  });
+
+  it('returns parents of subscribed names with CHILDINFO under RECURSIVEMATCH (RFC 5258 §3.1, §3.5)', () => {
+    const s = server();
+    s.login();
+    s.say('a1 CREATE Lists/ietf\r\na2 CREATE Lists/w3c\r\na3 CREATE Lists/ietf/imap\r\n');
+    s.say('a4 SUBSCRIBE Lists/ietf/imap\r\na5 CREATE Gone/child\r\na6 SUBSCRIBE Gone/child\r\n');
+    expect(s.say('a7 DELETE Gone/child\r\n')).toEqual(['a7 OK Delete completed.']);
+    expect(s.say('b1 LIST (SUBSCRIBED RECURSIVEMATCH) "" % RETURN (CHILDREN)\r\n')).toEqual([
+      '* LIST (\\HasNoChildren \\Subscribed) "/" INBOX',
+      '* LIST (\\HasNoChildren \\Archive \\Subscribed) "/" Archive',
+      '* LIST (\\HasNoChildren \\Drafts \\Subscribed) "/" Drafts',
+      '* LIST (\\HasNoChildren \\Junk \\Subscribed) "/" Junk',
+      '* LIST (\\Noselect \\HasChildren) "/" Lists ("CHILDINFO" ("SUBSCRIBED"))',
+      '* LIST (\\HasNoChildren \\Sent \\Subscribed) "/" Sent',
+      '* LIST (\\HasNoChildren \\Trash \\Subscribed) "/" Trash',
+      '* LIST (\\NonExistent) "/" Gone ("CHILDINFO" ("SUBSCRIBED"))',
+      'b1 OK List completed.',
+    ]);
+    // The subscribed child is returned itself, so its parent needs no CHILDINFO entry.
+    expect(s.say('b2 LIST (SUBSCRIBED RECURSIVEMATCH) "" Lists/*\r\n')).toEqual([
+      '* LIST (\\HasNoChildren \\Subscribed) "/" Lists/ietf/imap',
+      'b2 OK List completed.',
+    ]);
+    expect(s.say('b3 LIST (SUBSCRIBED) "" L%\r\n')).toEqual(['b3 OK List completed.']);
+    expect(s.say('b4 LIST (RECURSIVEMATCH) "" %\r\n')[0]).toMatch(/^b4 BAD /);
   });
 
   it('creates, renames, deletes and (un)subscribes, with RFC 5530 codes (RFC 3501 §6.3.3–7)', () => {

@@ -152,6 +152,8 @@ const SELECTED_ONLY: ReadonlySet<string> = new Set([
   'STORE',
   'COPY',
   'MOVE',
+  'SORT',
+  'THREAD',
 ]);
 const BEFORE_LOGIN_ONLY: ReadonlySet<string> = new Set(['LOGIN', 'AUTHENTICATE', 'STARTTLS']);
 
@@ -463,6 +465,8 @@ export const imapServerMachine = setup({
                 'cmd.STORE': { actions: 'execute' },
                 'cmd.COPY': { actions: 'execute' },
                 'cmd.MOVE': { actions: 'execute' },
+                'cmd.SORT': { actions: 'execute' },
+                'cmd.THREAD': { actions: 'execute' },
                 'goto.authenticated': { target: 'authenticated' },
                 'goto.idling': { target: '.idling' },
                 'goto.selected': { target: '.ready' },

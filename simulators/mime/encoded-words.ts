@@ -56,6 +56,8 @@ export function decodeRawHeaderText(octets: string): string {
  * inside quoted strings, which RFC 2047 §5 forbids but real mail contains.
  */
 export function decodeEncodedWords(octets: string): string {
+  // Most header values have no encoded word; SEARCH asks this of every message's fields.
+  if (!octets.includes('=?')) return decodeRawHeaderText(octets);
   let out = '';
   let pendingCharset: string | undefined;
   let pending: Uint8Array[] = [];

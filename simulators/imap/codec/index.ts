@@ -139,6 +139,7 @@ export {
   encodeResponse,
   encodeResponses,
   encodeValue,
+  fetchItemName,
   fetchResponse,
   formatResponseCode,
   type EncodeOptions,

@@ -89,7 +89,8 @@ export function encodeResponse(response: ImapResponse, options: EncodeOptions = 
  * 1:* answers thousands of lines, and one conversion beats thousands.
  */
 export function encodeResponses(responses: readonly ImapResponse[], options: EncodeOptions = {}): Uint8Array {
-  const w = new ValueWriter(writeOptions(options));
+  // A FETCH line of FLAGS is some 45 octets: reserve about that much per response up front.
+  const w = new ValueWriter(writeOptions(options), responses.length * 48);
   for (const response of responses) writeResponse(w, response);
   return w.bytes();
 }
@@ -111,7 +112,9 @@ function writeResponse(w: ValueWriter, response: ImapResponse): ValueWriter {
       w.text(' ' + cleanText(response.text));
       break;
     case 'data':
-      w.text(response.number === undefined ? `* ${response.name}` : `* ${response.number} ${response.name}`);
+      w.text('* ');
+      if (response.number !== undefined) w.number(response.number).text(' ');
+      w.text(response.name);
       for (const v of response.values) w.text(' ').value(v);
       break;
   }
@@ -123,30 +126,30 @@ export function encodeValue(value: ImapValue, options: EncodeOptions = {}): Uint
   return new ValueWriter(writeOptions(options)).value(value).bytes();
 }
 
+const itemNames = new Map<string, ImapValue>();
+
+/** The atom for a FETCH item name: the names are few and written by the thousand, so one atom each. */
+export function fetchItemName(name: string): ImapValue {
+  let value = itemNames.get(name);
+  if (value === undefined) itemNames.set(name, (value = atom(name)));
+  return value;
+}
+
 /**
  * A FETCH response (`; RFC 3501 §9 message-data = nz-number SP "FETCH" SP msg-att`):
  * `fetchResponse(2, [['UID', num(4)], ['FLAGS', list(atom('\\Seen'))]])`
  * is `* 2 FETCH (UID 4 FLAGS (\Seen))`.
  */
-/** `name value name value …` without the intermediate arrays of a flatMap (FETCH of 1:* is hot). */
-function fetchItems(items: readonly (readonly [string, ImapValue])[]): ImapValue[] {
-  const out: ImapValue[] = new Array<ImapValue>(items.length * 2);
-  for (let i = 0; i < items.length; i++) {
-    const [name, value] = items[i]!;
-    out[2 * i] = atom(name);
-    out[2 * i + 1] = value;
-  }
-  return out;
-}
-
 export function fetchResponse(
   sequenceNumber: number,
   items: readonly (readonly [string, ImapValue])[],
 ): ImapResponse {
-  return {
-    kind: 'data',
-    number: sequenceNumber,
-    name: 'FETCH',
-    values: [list(...fetchItems(items))],
-  };
+  // `name value name value …` without the intermediate arrays of a flatMap (FETCH of 1:* is hot).
+  const flat = new Array<ImapValue>(items.length * 2);
+  for (let i = 0; i < items.length; i++) {
+    const [name, value] = items[i]!;
+    flat[2 * i] = fetchItemName(name);
+    flat[2 * i + 1] = value;
+  }
+  return { kind: 'data', number: sequenceNumber, name: 'FETCH', values: [{ type: 'list', items: flat }] };
 }

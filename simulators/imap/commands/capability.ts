@@ -27,6 +27,10 @@ const AFTER_LOGIN = [
   'SPECIAL-USE',
   'LIST-EXTENDED',
   'LIST-STATUS',
+  'SORT',
+  'SORT=DISPLAY',
+  'THREAD=ORDEREDSUBJECT',
+  'THREAD=REFERENCES',
 ];
 
 /** RFC 4314 §5.1.1: ACL, and RIGHTS= naming the rights beyond RFC 2086's (it MUST include t, e, x and k). */

@@ -18,9 +18,11 @@ import { create, deleteMailbox, rename, subscribe, unsubscribe } from './mailbox
 import { getQuota, getQuotaRoot, setQuota } from './quota.ts';
 import { search } from './search.ts';
 import { close, select, unselect } from './select.ts';
+import { sort } from './sort.ts';
 import { check, enable, id, idle, logout, namespace, noop, starttls } from './session-commands.ts';
 import { status } from './status.ts';
 import { store } from './store.ts';
+import { thread } from './thread.ts';
 import { bad, type CommandHandler, type CommandResult, type ImapSessionState } from './types.ts';
 
 export type {
@@ -77,6 +79,8 @@ export const COMMANDS: Table = {
   LISTRIGHTS: listRights,
   MYRIGHTS: myRights,
   COMPRESS: compress,
+  SORT: sort,
+  THREAD: thread,
 };
 
 /** Runs one command; a command the parser knows but the server does not implement is `BAD`. */

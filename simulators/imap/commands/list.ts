@@ -6,14 +6,17 @@
  * Attributes: `\HasChildren` / `\HasNoChildren` always (Dovecot), special
  * use always, `\Noselect` for names that exist only as parents,
  * `\Subscribed` with `RETURN (SUBSCRIBED)` or `(SUBSCRIBED)` selection,
- * `\NonExistent` for a subscribed name whose mailbox is gone.
+ * `\NonExistent` for a subscribed name whose mailbox is gone (and, with
+ * RECURSIVEMATCH, for a parent of one that is no name at all).
+ * RECURSIVEMATCH adds `CHILDINFO` (RFC 5258 §3.5) to the parents of names
+ * that meet the selection criteria without matching the pattern.
  *
  * Only mailboxes the user holds `l` on are listed, never with a NO
  * (RFC 4314 §4); other users' shared mailboxes appear under `Other Users/`
  * (mailbox-access.ts), and LIST-STATUS reports only those the user may read.
  */
 import { astr, atom, encodeMutf7, list, str, type ImapResponse } from '../codec/index.ts';
-import type { Mailbox } from '../../store/mail-store.ts';
+import type { Account, Mailbox } from '../../store/mail-store.ts';
 import { listableMailboxes, rightsOn, type Viewer } from '../mailbox-access.ts';
 import { DELIMITER, hierarchy, listMatcher, type ListEntry } from '../mailbox-list.ts';
 import { statusResponse } from './status.ts';
@@ -27,12 +30,43 @@ function listable(viewer: Viewer): Map<string, Mailbox> {
 function listLine(
   name: 'LIST' | 'LSUB',
   entry: { name: string; attributes: readonly string[] },
+  childInfo: readonly string[] = [],
 ): ImapResponse {
-  return {
-    kind: 'data',
-    name,
-    values: [list(...entry.attributes.map(atom)), str(DELIMITER), astr(encodeMutf7(entry.name))],
+  const values = [list(...entry.attributes.map(atom)), str(DELIMITER), astr(encodeMutf7(entry.name))];
+  // RFC 5258 §3.5: mbox-list-extended, `("CHILDINFO" ("SUBSCRIBED"))`.
+  if (childInfo.length > 0) values.push(list(str('CHILDINFO'), list(...childInfo.map(str))));
+  return { kind: 'data', name, values };
+}
+
+/** A special use is the owner's: another user's `\Sent` is not this user's (RFC 6154). */
+function ownSpecialUse(account: Account, box: Mailbox | undefined): string | undefined {
+  return box?.account === account ? box.specialUse : undefined;
+}
+
+/** The hierarchy of the mailboxes the user may list. */
+function visible(account: Account, boxes: ReadonlyMap<string, Mailbox>): ListEntry[] {
+  return hierarchy([...boxes].map(([name, box]) => ({ name, specialUse: ownSpecialUse(account, box) })));
+}
+
+/**
+ * The names a LIST may return: the hierarchy of the listable mailboxes,
+ * then subscribed names whose mailbox is gone (or hidden from the user) and
+ * the parents of those that are no name at all, both `\NonExistent`
+ * (RFC 5258 §3.4).
+ */
+function universe(account: Account, boxes: ReadonlyMap<string, Mailbox>): ListEntry[] {
+  const entries = visible(account, boxes);
+  const known = new Set(entries.map((e) => e.name));
+  const extra = (name: string) => {
+    if (known.has(name)) return;
+    known.add(name);
+    entries.push({ name, exists: false, attributes: ['\\NonExistent'] });
   };
+  for (const name of account.subscriptions) {
+    const parts = name.split(DELIMITER);
+    for (let i = 1; i <= parts.length; i++) extra(parts.slice(0, i).join(DELIMITER));
+  }
+  return entries;
 }
 
 export const listCommand: CommandHandler<'LIST'> = (s, cmd) => {
@@ -44,32 +78,31 @@ export const listCommand: CommandHandler<'LIST'> = (s, cmd) => {
     return ok('List completed.', undefined, [listLine('LIST', { name: '', attributes: ['\\Noselect'] })]);
   }
   const matchers = cmd.patterns.map((p) => listMatcher(cmd.reference, p));
+  const matches = (name: string) => matchers.some((m) => m(name));
   const returnSubscribed = select.has('SUBSCRIBED') || returns.some((r) => r.option === 'SUBSCRIBED');
   const statusItems = returns.find((r) => r.option === 'STATUS');
   const boxes = listable(s);
-  let entries: ListEntry[] = hierarchy(
-    [...boxes].map(([name, box]) => ({
-      name,
-      specialUse: box.account === account ? box.specialUse : undefined,
-    })),
-  );
-  if (select.has('SUBSCRIBED')) {
-    // RFC 5258 §3.1: only subscribed names, including ones whose mailbox is gone.
-    const gone = [...account.subscriptions]
-      .filter((n) => !boxes.has(n))
-      .map((name) => ({ name, exists: false, attributes: ['\\NonExistent'] }));
-    entries = [...entries.filter((e) => account.subscriptions.has(e.name)), ...gone];
-  }
-  if (select.has('SPECIAL-USE'))
-    entries = entries.filter(
-      (e) => boxes.get(e.name)?.specialUse !== undefined && boxes.get(e.name)?.account === account,
-    );
+  // RFC 5258 §3.1 selection criteria; SUBSCRIBED includes names whose mailbox is gone.
+  const criteria: ('SUBSCRIBED' | 'SPECIAL-USE')[] = [];
+  if (select.has('SUBSCRIBED')) criteria.push('SUBSCRIBED');
+  if (select.has('SPECIAL-USE')) criteria.push('SPECIAL-USE');
+  const selected = (e: ListEntry) =>
+    (!select.has('SUBSCRIBED') || account.subscriptions.has(e.name)) &&
+    (!select.has('SPECIAL-USE') || ownSpecialUse(account, boxes.get(e.name)) !== undefined);
+  const entries = criteria.length === 0 ? visible(account, boxes) : universe(account, boxes);
+  // RFC 5258 §3.1 RECURSIVEMATCH: a name that matches the pattern is also returned, with
+  // CHILDINFO, when a descendant meets the criteria — one the pattern does not return itself
+  // (imaptest's listext: a child listed in its own right makes the parent's entry redundant).
+  const recursive = select.has('RECURSIVEMATCH') && criteria.length > 0;
+  const hidden = recursive ? entries.filter((e) => selected(e) && !matches(e.name)).map((e) => e.name) : [];
   const out: ImapResponse[] = [];
   for (const entry of entries) {
-    if (!matchers.some((m) => m(entry.name))) continue;
+    if (!matches(entry.name)) continue;
+    const childInfo = hidden.some((n) => n.startsWith(entry.name + DELIMITER)) ? criteria : [];
+    if (!selected(entry) && childInfo.length === 0) continue;
     const attributes = [...entry.attributes];
     if (returnSubscribed && account.subscriptions.has(entry.name)) attributes.push('\\Subscribed');
-    out.push(listLine('LIST', { name: entry.name, attributes }));
+    out.push(listLine('LIST', { name: entry.name, attributes }, childInfo));
     const box = boxes.get(entry.name);
     if (statusItems?.option === 'STATUS' && box !== undefined && rightsOn(s, box).has('r'))
       out.push(statusResponse(box, statusItems.items, entry.name));
