@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
+import { sendAliceToBobAndDeliver } from './send-mail.ts';
 
 function tshark(file: string, filter: string, ...fields: string[]): string[] {
   const args = ['-r', file, '-n', '-Y', filter, '-T', 'fields', '-E', 'separator=|'];
@@ -16,24 +17,7 @@ function tshark(file: string, filter: string, ...fields: string[]): string[] {
 
 test('downloads a capture of the default scenario that tshark dissects', async ({ page }, testInfo) => {
   await page.goto('/?clock=manual');
-  await page.getByRole('tab', { name: 'Compose', exact: true }).click();
-  const compose = page.getByRole('region', { name: 'Compose', exact: true });
-  await compose.getByRole('combobox', { name: 'From' }).selectOption('alice@example.com');
-  await compose.getByRole('textbox', { name: 'To' }).fill('bob@example.net');
-  await compose.getByRole('textbox', { name: 'Subject' }).fill('Captured');
-  await compose.getByRole('textbox', { name: 'Body' }).fill('Seen by Wireshark');
-  await compose.getByRole('button', { name: 'Send' }).click();
-  const trace = page.getByRole('list', { name: 'Trace' });
-  const advance = page.getByRole('button', { name: 'Advance 100 ms' });
-  await expect
-    .poll(
-      async () => {
-        await advance.click();
-        return trace.textContent();
-      },
-      { timeout: 30_000, intervals: [0] },
-    )
-    .toContain('delivered');
+  await sendAliceToBobAndDeliver(page, 'Captured', 'Seen by Wireshark');
 
   const region = page.getByRole('region', { name: 'Trace' });
   await expect(region.getByRole('checkbox', { name: 'include TLS keys' })).toBeChecked();

@@ -4,27 +4,11 @@
  * opens one exchange's bytes.
  */
 import { expect, test } from '@playwright/test';
+import { sendAliceToBobAndDeliver } from './send-mail.ts';
 
 test('draws the SMTP exchange in order and opens an arrow’s bytes', async ({ page }) => {
   await page.goto('/?clock=manual');
-  await page.getByRole('tab', { name: 'Compose', exact: true }).click();
-  const compose = page.getByRole('region', { name: 'Compose', exact: true });
-  await compose.getByRole('combobox', { name: 'From' }).selectOption('alice@example.com');
-  await compose.getByRole('textbox', { name: 'To' }).fill('bob@example.net');
-  await compose.getByRole('textbox', { name: 'Subject' }).fill('Ladder');
-  await compose.getByRole('textbox', { name: 'Body' }).fill('Step by step');
-  await compose.getByRole('button', { name: 'Send' }).click();
-  const trace = page.getByRole('list', { name: 'Trace' });
-  const advance = page.getByRole('button', { name: 'Advance 100 ms' });
-  await expect
-    .poll(
-      async () => {
-        await advance.click();
-        return trace.textContent();
-      },
-      { timeout: 30_000, intervals: [0] },
-    )
-    .toContain('delivered');
+  await sendAliceToBobAndDeliver(page, 'Ladder', 'Step by step');
 
   const region = page.getByRole('region', { name: 'Sequence diagram' });
   const diagram = region.getByRole('group', { name: 'Sequence diagram' });
