@@ -152,6 +152,8 @@ test.describe('app shell', () => {
     await expect(page.getByRole('tab', { name: 'Terminal' })).toHaveAttribute('aria-selected', 'true');
     await page.keyboard.press('End');
     await page.keyboard.press('ArrowLeft');
+    await expect(page.getByRole('tab', { name: 'Zone editor' })).toHaveAttribute('aria-selected', 'true');
+    await page.keyboard.press('ArrowLeft');
     await expect(page.getByRole('tab', { name: 'DNS lookup' })).toHaveAttribute('aria-selected', 'true');
 
     // N steps to the next event; typing an n in the name field does not.
