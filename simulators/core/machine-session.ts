@@ -24,6 +24,7 @@ export function dottedState(value: unknown): string {
 
 /** XState names a delayed transition's event `xstate.after.<delay>.<state id>`; a learner reads `timer.<delay>`. */
 function eventName(type: string): string {
+  if (!type.startsWith('xstate.')) return type;
   const after = /^xstate\.after\.([^.]+)\./.exec(type);
   if (after) return `timer.${after[1]}`;
   return type === 'xstate.init' ? 'start' : type;
@@ -58,14 +59,16 @@ export abstract class MachineSession<
     stateOf: (value: unknown) => string = dottedState,
   ) {
     this.#stateOf = stateOf;
-    this.actor = createActor(machine as AnyStateMachine, {
-      input,
-      clock,
-      // Every event the machine takes, timers included, so each `state` output names its cause.
-      inspect: (inspection) => {
-        if (inspection.type === '@xstate.event') this.#lastEvent = eventName(inspection.event.type);
-      },
-    });
+    // Each `state` output names the event that caused it. Events the session
+    // sends are named in `sendToMachine`; a timer's event is only visible to
+    // an inspector, so one listens while a timer fires and never otherwise
+    // (an inspector on every event costs a copy of each action, microstep and
+    // snapshot the machine goes through).
+    const timerClock: SessionClock = {
+      setTimeout: (fn, timeout) => clock.setTimeout(() => this.#timerFired(fn), timeout),
+      clearTimeout: (id) => clock.clearTimeout(id),
+    };
+    this.actor = createActor(machine as AnyStateMachine, { input, clock: timerClock });
     this.actor.on('*', (event) => this.handleEmitted(event as unknown as TEmitted));
     this.actor.subscribe((snapshot) => {
       const state = this.#stateOf(snapshot.value);
@@ -177,7 +180,20 @@ export abstract class MachineSession<
   /** Sends an event to the machine while it runs. */
   protected sendToMachine(event: TEvent): void {
     if (this.actor.getSnapshot().status !== 'active') return;
+    this.#lastEvent = eventName(event.type);
     this.actor.send(event);
+  }
+
+  /** Runs a timer's callback with an inspector that names the event it delivers. */
+  #timerFired(fire: (...args: unknown[]) => void): void {
+    const inspection = this.actor.system.inspect((e) => {
+      if (e.type === '@xstate.event') this.#lastEvent = eventName(e.event.type);
+    });
+    try {
+      fire();
+    } finally {
+      inspection.unsubscribe();
+    }
   }
 
   /** Whether the machine still runs. */
