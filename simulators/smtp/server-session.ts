@@ -51,12 +51,18 @@ export class SmtpServerSession extends MachineSession<
   readonly #maxSize: number;
   #data: DataReader | undefined;
   #pendingData: Uint8Array[] = [];
+  /** When the client last sent anything (virtual ms), for the idle timer. */
+  readonly #heard: { at: number };
+  readonly #clock: { readonly now: number };
 
-  constructor(input: SmtpServerInput, clock: SessionClock) {
+  constructor(input: SmtpServerInput, clock: SessionClock & { readonly now: number }) {
+    const heard = { at: clock.now };
     // The state chart a learner follows is the `protocol` region; the idle timer runs beside it.
-    super(smtpServerMachine, input, clock, (value) =>
+    super(smtpServerMachine, { ...input, quietFor: () => clock.now - heard.at }, clock, (value) =>
       dottedState((value as { protocol?: unknown }).protocol),
     );
+    this.#heard = heard;
+    this.#clock = clock;
     this.#lenient = input.config.lenientEndOfData;
     this.#maxSize = input.config.maxMessageSize;
     this.start();
@@ -102,7 +108,7 @@ export class SmtpServerSession extends MachineSession<
   }
 
   protected bufferBytes(bytes: Uint8Array): void {
-    this.sendToMachine({ type: 'net.activity' });
+    this.#heard.at = this.#clock.now;
     if (this.#data) this.#pendingData.push(bytes);
     else this.#lines.push(bytes);
   }

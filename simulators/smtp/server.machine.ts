@@ -13,8 +13,11 @@
  * (§3 of RFC 2920: replies in the order of the commands).
  *
  * Two regions run side by side: `protocol`, the states of RFC 5321 §4.1.4's
- * command ordering, and `idleTimer`, restarted by any input, which answers
- * 421 after `idleTimeout` of silence (§4.5.3.2.7).
+ * command ordering, and `idleTimer`, which answers 421 after `idleTimeout`
+ * of silence from the client (§4.5.3.2.7). The session tells the machine how
+ * long the client has been quiet (`quietFor`) rather than sending an event
+ * per read: when the timer runs out after the client spoke, it starts again
+ * for what is left of the timeout since the last input.
  *
  * Invariants: `envelope` is set exactly in `mailTransaction` and the states
  * after it until the message is answered; `heloName` is set from `greeted`
@@ -70,7 +73,13 @@ export const smtpServerMachine = setup({
     input: {} as SmtpServerInput,
   },
   delays: {
-    idleTimeout: ({ context }) => context.config.idleTimeoutMs,
+    // The rest of the timeout, counted from the client's last input; after a
+    // timeout (the silence already as long as the timeout) a new count starts.
+    idleTimeout: ({ context }) => {
+      const timeout = context.config.idleTimeoutMs;
+      const quiet = context.quietFor?.() ?? 0;
+      return quiet < timeout ? timeout - quiet : timeout;
+    },
   },
   guards: {
     isSecure: ({ context }) => context.tls !== undefined,
@@ -110,6 +119,7 @@ export const smtpServerMachine = setup({
       event.type === 'cmd.VRFY' && context.directory.hasMailbox(stripBrackets(event.arg)),
     credentialsValid: ({ event }) => event.type === 'sasl.credentials' && event.valid,
     tooManyErrors: ({ context }) => context.errors >= context.config.maxErrors,
+    clientSpokeSince: ({ context }) => (context.quietFor?.() ?? Infinity) < context.config.idleTimeoutMs,
   },
   actions: {
     reply: emit((_, reply: Reply) => ({ type: 'out.reply' as const, reply })),
@@ -593,12 +603,14 @@ export const smtpServerMachine = setup({
       initial: 'running',
       states: {
         running: {
-          on: { 'net.activity': { target: 'running', reenter: true } },
           after: {
-            idleTimeout: {
-              target: '#smtpServer.protocol.closing',
-              actions: [{ type: 'reply', params: ok(421, '4.4.2', 'Error: timeout exceeded') }, 'close'],
-            },
+            idleTimeout: [
+              { guard: 'clientSpokeSince', target: 'running', reenter: true },
+              {
+                target: '#smtpServer.protocol.closing',
+                actions: [{ type: 'reply', params: ok(421, '4.4.2', 'Error: timeout exceeded') }, 'close'],
+              },
+            ],
           },
         },
       },
