@@ -30,6 +30,16 @@ export interface HeaderSection {
  * accepted as a line end.
  */
 export function readHeaderSection(bytes: Uint8Array): HeaderSection {
+  return readFields(bytes, Infinity);
+}
+
+/** The first header field, read without going through the rest (as {@link readHeaderSection} reads it). */
+export function readFirstField(bytes: Uint8Array): HeaderField | undefined {
+  return readFields(bytes, 1).fields[0];
+}
+
+/** Reads fields until the body or until `limit` fields are complete. */
+function readFields(bytes: Uint8Array, limit: number): HeaderSection {
   const fields: HeaderField[] = [];
   let pos = 0;
   let current: { name: string; start: number; valueParts: string[] } | undefined;
@@ -57,6 +67,7 @@ export function readHeaderSection(bytes: Uint8Array): HeaderSection {
       current.valueParts.push(bytesToLatin1(bytes, pos, lineEnd));
     } else {
       flush(pos);
+      if (fields.length >= limit) return { fields, bodyOffset: pos };
       const line = bytesToLatin1(bytes, pos, contentEnd);
       const colon = line.indexOf(':');
       if (colon > 0 && /^[\x21-\x39\x3b-\x7e]+$/.test(line.slice(0, colon).trimEnd())) {
