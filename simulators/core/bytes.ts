@@ -239,6 +239,13 @@ export function base64Encode(bytes: Uint8Array): string {
 const B64_INDEX = new Int16Array(128).fill(-1);
 for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
 
+/** The 6-bit value of the base64 character at `at`; 0 for padding, -1 outside the alphabet. */
+function sextet(s: string, at: number, pad: number): number {
+  const c = s.charCodeAt(at);
+  if (c === 61 /* = */ && at >= s.length - pad) return 0;
+  return c < 128 ? B64_INDEX[c]! : -1;
+}
+
 /**
  * Strict base64 decoding: returns undefined for characters outside the
  * alphabet, bad padding or a length that is not a multiple of four, because
@@ -251,16 +258,11 @@ export function base64Decode(text: string, lenient = false): Uint8Array | undefi
   const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
   const out = new Uint8Array((s.length / 4) * 3 - pad);
   let o = 0;
-  const sextet = (at: number): number => {
-    const c = s.charCodeAt(at);
-    if (c === 61 /* = */ && at >= s.length - pad) return 0;
-    return c < 128 ? B64_INDEX[c]! : -1;
-  };
   for (let i = 0; i < s.length; i += 4) {
-    const a = sextet(i);
-    const b = sextet(i + 1);
-    const c = sextet(i + 2);
-    const d = sextet(i + 3);
+    const a = sextet(s, i, pad);
+    const b = sextet(s, i + 1, pad);
+    const c = sextet(s, i + 2, pad);
+    const d = sextet(s, i + 3, pad);
     if ((a | b | c | d) < 0) return undefined;
     const n = (a << 18) | (b << 12) | (c << 6) | d;
     if (o < out.length) out[o++] = n >> 16;

@@ -15,9 +15,10 @@ import type { EngineSession, SessionClock, SessionOutput, TlsInfo } from './sess
 export function dottedState(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object') {
-    const [key, inner] = Object.entries(value)[0] ?? ['', undefined];
-    const rest = dottedState(inner);
-    return rest ? `${key}.${rest}` : key;
+    for (const key in value) {
+      const rest = dottedState((value as Record<string, unknown>)[key]);
+      return rest ? `${key}.${rest}` : key;
+    }
   }
   return '';
 }
@@ -28,6 +29,22 @@ function eventName(type: string): string {
   const after = /^xstate\.after\.([^.]+)\./.exec(type);
   if (after) return `timer.${after[1]}`;
   return type === 'xstate.init' ? 'start' : type;
+}
+
+/** The session's clock as its actor sees it: each timer fires through `fired`. */
+class TimerClock implements SessionClock {
+  constructor(
+    readonly clock: SessionClock,
+    readonly fired: (fire: (...args: unknown[]) => void) => void,
+  ) {}
+
+  setTimeout(fn: (...args: unknown[]) => void, timeout: number): unknown {
+    return this.clock.setTimeout(() => this.fired(fn), timeout);
+  }
+
+  clearTimeout(id: unknown): void {
+    this.clock.clearTimeout(id);
+  }
 }
 
 /** A protocol session driven by one XState machine. */
@@ -64,11 +81,10 @@ export abstract class MachineSession<
     // an inspector, so one listens while a timer fires and never otherwise
     // (an inspector on every event costs a copy of each action, microstep and
     // snapshot the machine goes through).
-    const timerClock: SessionClock = {
-      setTimeout: (fn, timeout) => clock.setTimeout(() => this.#timerFired(fn), timeout),
-      clearTimeout: (id) => clock.clearTimeout(id),
-    };
-    this.actor = createActor(machine as AnyStateMachine, { input, clock: timerClock });
+    this.actor = createActor(machine as AnyStateMachine, {
+      input,
+      clock: new TimerClock(clock, (fire) => this.#timerFired(fire)),
+    });
     this.actor.on('*', (event) => this.handleEmitted(event as unknown as TEmitted));
     this.actor.subscribe((snapshot) => {
       const state = this.#stateOf(snapshot.value);

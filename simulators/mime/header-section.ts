@@ -42,31 +42,22 @@ export function readFirstField(bytes: Uint8Array): HeaderField | undefined {
 function readFields(bytes: Uint8Array, limit: number): HeaderSection {
   const fields: HeaderField[] = [];
   let pos = 0;
-  let current: { name: string; start: number; valueParts: string[] } | undefined;
-  const flush = (end: number) => {
-    if (!current) return;
-    fields.push({
-      name: current.name,
-      value: current.valueParts.join('').replace(/\r?\n/g, '').trim(),
-      start: current.start,
-      end,
-    });
-    current = undefined;
-  };
+  let current: OpenField | undefined;
   while (pos < bytes.length) {
     let eol = bytes.indexOf(0x0a, pos);
     if (eol === -1) eol = bytes.length - 1;
     const lineEnd = eol + 1;
     const contentEnd = eol > pos && bytes[eol - 1] === 0x0d ? eol - 1 : bytes[eol] === 0x0a ? eol : lineEnd;
     if (contentEnd === pos) {
-      flush(pos);
+      if (current) fields.push(closeField(current, pos));
       return { fields, bodyOffset: lineEnd };
     }
     const first = bytes[pos];
     if ((first === 0x20 || first === 0x09) && current) {
       current.valueParts.push(bytesToLatin1(bytes, pos, lineEnd));
     } else {
-      flush(pos);
+      if (current) fields.push(closeField(current, pos));
+      current = undefined;
       if (fields.length >= limit) return { fields, bodyOffset: pos };
       const line = bytesToLatin1(bytes, pos, contentEnd);
       const colon = line.indexOf(':');
@@ -76,8 +67,24 @@ function readFields(bytes: Uint8Array, limit: number): HeaderSection {
     }
     pos = lineEnd;
   }
-  flush(bytes.length);
+  if (current) fields.push(closeField(current, bytes.length));
   return { fields, bodyOffset: bytes.length };
+}
+
+/** A field being read: its name, where it starts, and its value's lines so far. */
+interface OpenField {
+  readonly name: string;
+  readonly start: number;
+  readonly valueParts: string[];
+}
+
+function closeField(field: OpenField, end: number): HeaderField {
+  return {
+    name: field.name,
+    value: field.valueParts.join('').replace(/\r?\n/g, '').trim(),
+    start: field.start,
+    end,
+  };
 }
 
 /** The first field called `name` (case-insensitive). */
