@@ -11,7 +11,7 @@
  * unread (RFC 3207 §6, CVE-2011-0411).
  */
 import { utf8Bytes } from '../core/bytes.ts';
-import { dottedState, MachineSession } from '../core/machine-session.ts';
+import { MachineSession } from '../core/machine-session.ts';
 import type { SessionClock } from '../core/session.ts';
 
 export type { SessionClock } from '../core/session.ts';
@@ -57,10 +57,7 @@ export class SmtpServerSession extends MachineSession<
 
   constructor(input: SmtpServerInput, clock: SessionClock & { readonly now: number }) {
     const heard = { at: clock.now };
-    // The state chart a learner follows is the `protocol` region; the idle timer runs beside it.
-    super(smtpServerMachine, { ...input, quietFor: () => clock.now - heard.at }, clock, (value) =>
-      dottedState((value as { protocol?: unknown }).protocol),
-    );
+    super(smtpServerMachine, { ...input, quietFor: () => clock.now - heard.at }, clock);
     this.#heard = heard;
     this.#clock = clock;
     this.#lenient = input.config.lenientEndOfData;
