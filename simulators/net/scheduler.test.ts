@@ -133,6 +133,20 @@ describe('Scheduler holds', () => {
     ]);
   });
 
+  it('places a hold at the end of its event even when the event looks at the queue', () => {
+    const s = new Scheduler();
+    const log: string[] = [];
+    s.schedule(1, () => {
+      const release = s.hold();
+      // Its place is fixed when the event ends; until then the queue does not show it.
+      expect([s.nextAt(), s.held, s.pending]).toEqual([undefined, false, 1]);
+      s.schedule(0, () => log.push('scheduled after looking'));
+      release(() => log.push('continuation'));
+    });
+    s.runUntilIdle();
+    expect(log).toEqual(['scheduled after looking', 'continuation']);
+  });
+
   it('gives up a place released without a continuation', () => {
     const s = new Scheduler();
     const log: string[] = [];

@@ -74,6 +74,7 @@ export class Scheduler {
   #holds = 0;
   /** Holds taken since the last event ended; they get their place in the order when it does. */
   readonly #unplaced: Entry[] = [];
+  #inEvent = false;
 
   /** Current virtual time. */
   get now(): VirtualMs {
@@ -194,8 +195,13 @@ export class Scheduler {
     this.#release(entry);
     this.#now = entry.at;
     this.#eventsRun++;
-    entry.fn();
-    for (const hook of this.#afterEach) hook();
+    this.#inEvent = true;
+    try {
+      entry.fn();
+      for (const hook of this.#afterEach) hook();
+    } finally {
+      this.#inEvent = false;
+    }
     this.#placeHolds();
     return true;
   }
@@ -277,7 +283,8 @@ export class Scheduler {
 
   /** The next entry to run (or hold), dropping what is spent or cancelled on the way. */
   #head(): Entry | undefined {
-    this.#placeHolds();
+    // Inside an event, holds wait for its end, even if the event looks at the queue.
+    if (!this.#inEvent) this.#placeHolds();
     const times = this.#times;
     while (times.length > 0) {
       const bucket = this.#buckets.get(times[0]!)!;
