@@ -16,7 +16,7 @@ import { privateKeyPkcs8 } from '../auth/dkim/pem.ts';
 import { createSignatureField } from '../auth/dkim/sign.ts';
 import type { DkimAlgorithm } from '../auth/dkim/types.ts';
 import { fromDomainOf } from '../auth/dmarc/from-domain.ts';
-import { readHeaderSection } from '../mime/header-section.ts';
+import { readFirstField } from '../mime/header-section.ts';
 import { driveAuth } from './auth-driver.ts';
 import { traceAgent, type AgentEnv } from './env.ts';
 
@@ -40,7 +40,7 @@ export function keysFor(keys: readonly DkimSigningKey[], fromDomain: string): Dk
 
 /** Inserts `field` (with CRLF) after the first header field when it is a Received field, else on top. */
 function insertBelowReceived(data: Uint8Array, field: string): Uint8Array {
-  const first = readHeaderSection(data).fields[0];
+  const first = readFirstField(data);
   const at = first && first.name.toLowerCase() === 'received' ? first.end : 0;
   return concatBytes([data.subarray(0, at), latin1Bytes(field), data.subarray(at)]);
 }

@@ -36,7 +36,7 @@ import type { DmarcEvaluationEntry, PolicyOverrideReason } from '../auth/dmarc/r
 import { checkHost, spfInputFor, type SpfInput, type SpfResult } from '../auth/spf/evaluate.ts';
 import { formatReceivedSpf } from '../auth/spf/header.ts';
 import type { DnsAnswer, DnsQuery } from '../dns/records.ts';
-import { readHeaderSection } from '../mime/header-section.ts';
+import { readFirstField } from '../mime/header-section.ts';
 import type { ReceivedMessage } from '../smtp/server-types.ts';
 import { driveAuth, driveDns } from './auth-driver.ts';
 import { traceAgent, type AgentEnv } from './env.ts';
@@ -358,7 +358,7 @@ function evaluationEntry(
 
 /** Inserts header fields (each without CRLF) after the first field when it is this hop's Received. */
 function insertBelowReceived(data: Uint8Array, fields: readonly string[]): Uint8Array {
-  const first = readHeaderSection(data).fields[0];
+  const first = readFirstField(data);
   const at = first && first.name.toLowerCase() === 'received' ? first.end : 0;
   return concatBytes([
     data.subarray(0, at),

@@ -11,6 +11,7 @@ import {
   utf8Bytes,
   utf8BytesPortable,
   utf8Text,
+  utf8TextPortable,
 } from './bytes.ts';
 
 describe('bytes', () => {
@@ -55,6 +56,41 @@ describe('bytes', () => {
       fc.property(fc.uint8Array({ maxLength: 64 }), (b) => utf8Text(b) === decoder.decode(b)),
       { numRuns: 500 },
     );
+  });
+
+  it('decodes exactly as the portable decoder, a leading BOM and any length included', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 200 }),
+          fc.uint8Array({ maxLength: 200 }).map((b) => Uint8Array.from([0xef, 0xbb, 0xbf, ...b])),
+          fc.string({ unit: 'grapheme', maxLength: 120 }).map((t) => utf8Bytes(t)),
+        ),
+        fc.nat(),
+        fc.nat(),
+        (b, x, y) => {
+          const start = Math.min(x, y) % (b.length + 1);
+          const end = start + (Math.max(x, y) % (b.length - start + 1));
+          return utf8Text(b, start, end) === utf8TextPortable(b, start, end);
+        },
+      ),
+      { numRuns: 500 },
+    );
+    expect(utf8Text(Uint8Array.from([0xef, 0xbb, 0xbf, 0x41]))).toBe('\ufeffA');
+  });
+
+  it('reads any octets as latin1, in short and long runs alike', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(), (b, x) => {
+        const start = x % (b.length + 1);
+        let expected = '';
+        for (let i = start; i < b.length; i++) expected += String.fromCharCode(b[i]!);
+        return bytesToLatin1(b, start) === expected;
+      }),
+      { numRuns: 300 },
+    );
+    const ascii = latin1Bytes('x'.repeat(100));
+    expect(bytesToLatin1(ascii, 10, 90)).toBe('x'.repeat(80));
   });
 
   it('round-trips latin1 for every octet', () => {

@@ -13,6 +13,13 @@ export function latin1Bytes(text: string): Uint8Array {
 
 /** One character per octet; lossless for any bytes, which is what protocol parsers want. */
 export function bytesToLatin1(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  if (end - start <= SHORT_TEXT) {
+    let out = '';
+    for (let i = start; i < end; i++) out += String.fromCharCode(bytes[i]!);
+    return out;
+  }
+  // ASCII reads the same in Latin-1 and UTF-8, and the platform decodes it natively.
+  if (decoder && isAscii(bytes, start, end)) return decoder.decode(bytes.subarray(start, end));
   let out = '';
   const CHUNK = 0x2000;
   for (let i = start; i < end; i += CHUNK) {
@@ -33,10 +40,38 @@ export function bytesToLatin1(bytes: Uint8Array, start = 0, end = bytes.length):
 const nativeEncoder = (globalThis as { TextEncoder?: new () => { encode(text: string): Uint8Array } })
   .TextEncoder;
 const encoder = nativeEncoder ? new nativeEncoder() : undefined;
+/** Likewise the decoder; `ignoreBOM` keeps a leading U+FEFF as text, as {@link utf8TextPortable} does. */
+const nativeDecoder = (
+  globalThis as {
+    TextDecoder?: new (
+      label: string,
+      options: { ignoreBOM: boolean },
+    ) => { decode(bytes: Uint8Array): string };
+  }
+).TextDecoder;
+const decoder = nativeDecoder ? new nativeDecoder('utf-8', { ignoreBOM: true }) : undefined;
+
+/** Up to this length a plain loop beats a call into the platform (protocol lines, replies). */
+const SHORT_TEXT = 64;
+
+function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i]! >= 0x80) return false;
+  return true;
+}
 
 /** UTF-8 encoding (RFC 3629); lone surrogates become U+FFFD. */
 export function utf8Bytes(text: string): Uint8Array {
-  return encoder ? encoder.encode(text) : utf8BytesPortable(text);
+  if (text.length <= SHORT_TEXT || !encoder) {
+    // Short ASCII text is most of what protocols write: one octet per unit.
+    const out = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) {
+      const unit = text.charCodeAt(i);
+      if (unit >= 0x80) return encoder ? encoder.encode(text) : utf8BytesPortable(text);
+      out[i] = unit;
+    }
+    return out;
+  }
+  return encoder.encode(text);
 }
 
 /** {@link utf8Bytes} without the platform: the same octets, in plain JavaScript. */
@@ -76,9 +111,18 @@ export function utf8BytesPortable(text: string): Uint8Array {
 
 /**
  * UTF-8 decoding with the WHATWG Encoding Standard's error handling: each
- * maximal invalid subpart becomes one U+FFFD, exactly as TextDecoder does.
+ * maximal invalid subpart becomes one U+FFFD, exactly as TextDecoder does
+ * (the platform's, when there is one).
  */
 export function utf8Text(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  if (end - start <= SHORT_TEXT && isAscii(bytes, start, end)) return bytesToLatin1(bytes, start, end);
+  if (decoder)
+    return decoder.decode(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end));
+  return utf8TextPortable(bytes, start, end);
+}
+
+/** {@link utf8Text} without the platform: the same text, in plain JavaScript. */
+export function utf8TextPortable(bytes: Uint8Array, start = 0, end = bytes.length): string {
   let out = '';
   let needed = 0;
   let seen = 0;
@@ -195,6 +239,13 @@ export function base64Encode(bytes: Uint8Array): string {
 const B64_INDEX = new Int16Array(128).fill(-1);
 for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
 
+/** The 6-bit value of the base64 character at `at`; 0 for padding, -1 outside the alphabet. */
+function sextet(s: string, at: number, pad: number): number {
+  const c = s.charCodeAt(at);
+  if (c === 61 /* = */ && at >= s.length - pad) return 0;
+  return c < 128 ? B64_INDEX[c]! : -1;
+}
+
 /**
  * Strict base64 decoding: returns undefined for characters outside the
  * alphabet, bad padding or a length that is not a multiple of four, because
@@ -208,13 +259,12 @@ export function base64Decode(text: string, lenient = false): Uint8Array | undefi
   const out = new Uint8Array((s.length / 4) * 3 - pad);
   let o = 0;
   for (let i = 0; i < s.length; i += 4) {
-    const v = [0, 1, 2, 3].map((k) => {
-      const c = s.charCodeAt(i + k);
-      if (c === 61 /* = */ && i + k >= s.length - pad) return 0;
-      return c < 128 ? B64_INDEX[c]! : -1;
-    });
-    if (v.some((x) => x < 0)) return undefined;
-    const n = (v[0]! << 18) | (v[1]! << 12) | (v[2]! << 6) | v[3]!;
+    const a = sextet(s, i, pad);
+    const b = sextet(s, i + 1, pad);
+    const c = sextet(s, i + 2, pad);
+    const d = sextet(s, i + 3, pad);
+    if ((a | b | c | d) < 0) return undefined;
+    const n = (a << 18) | (b << 12) | (c << 6) | d;
     if (o < out.length) out[o++] = n >> 16;
     if (o < out.length) out[o++] = (n >> 8) & 0xff;
     if (o < out.length) out[o++] = n & 0xff;

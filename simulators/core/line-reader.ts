@@ -120,7 +120,8 @@ export class LineReader {
       this.#start = lf + 1;
       // RFC 5321 §4.5.3.1.4: the limit counts the CRLF.
       if (end - start + 2 > this.#max) return { kind: 'too-long', limit: this.#max };
-      const bytes = buf.slice(start, end);
+      // A view, not a copy: a buffer is never written after it is made (`push` makes a new one).
+      const bytes = buf.subarray(start, end);
       return {
         kind: 'line',
         text: utf8Text(bytes),

@@ -15,18 +15,36 @@ import type { EngineSession, SessionClock, SessionOutput, TlsInfo } from './sess
 export function dottedState(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object') {
-    const [key, inner] = Object.entries(value)[0] ?? ['', undefined];
-    const rest = dottedState(inner);
-    return rest ? `${key}.${rest}` : key;
+    for (const key in value) {
+      const rest = dottedState((value as Record<string, unknown>)[key]);
+      return rest ? `${key}.${rest}` : key;
+    }
   }
   return '';
 }
 
 /** XState names a delayed transition's event `xstate.after.<delay>.<state id>`; a learner reads `timer.<delay>`. */
 function eventName(type: string): string {
+  if (!type.startsWith('xstate.')) return type;
   const after = /^xstate\.after\.([^.]+)\./.exec(type);
   if (after) return `timer.${after[1]}`;
   return type === 'xstate.init' ? 'start' : type;
+}
+
+/** The session's clock as its actor sees it: each timer fires through `fired`. */
+class TimerClock implements SessionClock {
+  constructor(
+    readonly clock: SessionClock,
+    readonly fired: (fire: (...args: unknown[]) => void) => void,
+  ) {}
+
+  setTimeout(fn: (...args: unknown[]) => void, timeout: number): unknown {
+    return this.clock.setTimeout(() => this.fired(fn), timeout);
+  }
+
+  clearTimeout(id: unknown): void {
+    this.clock.clearTimeout(id);
+  }
 }
 
 /** A protocol session driven by one XState machine. */
@@ -58,13 +76,14 @@ export abstract class MachineSession<
     stateOf: (value: unknown) => string = dottedState,
   ) {
     this.#stateOf = stateOf;
+    // Each `state` output names the event that caused it. Events the session
+    // sends are named in `sendToMachine`; a timer's event is only visible to
+    // an inspector, so one listens while a timer fires and never otherwise
+    // (an inspector on every event costs a copy of each action, microstep and
+    // snapshot the machine goes through).
     this.actor = createActor(machine as AnyStateMachine, {
       input,
-      clock,
-      // Every event the machine takes, timers included, so each `state` output names its cause.
-      inspect: (inspection) => {
-        if (inspection.type === '@xstate.event') this.#lastEvent = eventName(inspection.event.type);
-      },
+      clock: new TimerClock(clock, (fire) => this.#timerFired(fire)),
     });
     this.actor.on('*', (event) => this.handleEmitted(event as unknown as TEmitted));
     this.actor.subscribe((snapshot) => {
@@ -177,7 +196,20 @@ export abstract class MachineSession<
   /** Sends an event to the machine while it runs. */
   protected sendToMachine(event: TEvent): void {
     if (this.actor.getSnapshot().status !== 'active') return;
+    this.#lastEvent = eventName(event.type);
     this.actor.send(event);
+  }
+
+  /** Runs a timer's callback with an inspector that names the event it delivers. */
+  #timerFired(fire: (...args: unknown[]) => void): void {
+    const inspection = this.actor.system.inspect((e) => {
+      if (e.type === '@xstate.event') this.#lastEvent = eventName(e.event.type);
+    });
+    try {
+      fire();
+    } finally {
+      inspection.unsubscribe();
+    }
   }
 
   /** Whether the machine still runs. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { latin1Bytes } from '../core/bytes.ts';
-import { findField, readHeaderSection } from './header-section.ts';
+import { findField, readFirstField, readHeaderSection } from './header-section.ts';
 
 describe('readHeaderSection', () => {
   it('reads fields with offsets, unfolds folded values and finds the body (RFC 5322 §2.2)', () => {
@@ -34,6 +34,29 @@ describe('readHeaderSection', () => {
         );
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('reads the first field alone exactly as the whole section reads it', () => {
+    const lines = fc.constantFrom(
+      'Received: from a\r\n',
+      '\tby b\r\n',
+      'X: y\n',
+      'junk\r\n',
+      '\r\n',
+      ' z\r\n',
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.array(lines, { maxLength: 8 }).map((l) => latin1Bytes(l.join(''))),
+          fc.uint8Array({ maxLength: 200 }),
+        ),
+        (bytes) => {
+          expect(readFirstField(bytes)).toEqual(readHeaderSection(bytes).fields[0]);
+        },
+      ),
+      { numRuns: 400 },
     );
   });
 });

@@ -30,33 +30,35 @@ export interface HeaderSection {
  * accepted as a line end.
  */
 export function readHeaderSection(bytes: Uint8Array): HeaderSection {
+  return readFields(bytes, Infinity);
+}
+
+/** The first header field, read without going through the rest (as {@link readHeaderSection} reads it). */
+export function readFirstField(bytes: Uint8Array): HeaderField | undefined {
+  return readFields(bytes, 1).fields[0];
+}
+
+/** Reads fields until the body or until `limit` fields are complete. */
+function readFields(bytes: Uint8Array, limit: number): HeaderSection {
   const fields: HeaderField[] = [];
   let pos = 0;
-  let current: { name: string; start: number; valueParts: string[] } | undefined;
-  const flush = (end: number) => {
-    if (!current) return;
-    fields.push({
-      name: current.name,
-      value: current.valueParts.join('').replace(/\r?\n/g, '').trim(),
-      start: current.start,
-      end,
-    });
-    current = undefined;
-  };
+  let current: OpenField | undefined;
   while (pos < bytes.length) {
     let eol = bytes.indexOf(0x0a, pos);
     if (eol === -1) eol = bytes.length - 1;
     const lineEnd = eol + 1;
     const contentEnd = eol > pos && bytes[eol - 1] === 0x0d ? eol - 1 : bytes[eol] === 0x0a ? eol : lineEnd;
     if (contentEnd === pos) {
-      flush(pos);
+      if (current) fields.push(closeField(current, pos));
       return { fields, bodyOffset: lineEnd };
     }
     const first = bytes[pos];
     if ((first === 0x20 || first === 0x09) && current) {
       current.valueParts.push(bytesToLatin1(bytes, pos, lineEnd));
     } else {
-      flush(pos);
+      if (current) fields.push(closeField(current, pos));
+      current = undefined;
+      if (fields.length >= limit) return { fields, bodyOffset: pos };
       const line = bytesToLatin1(bytes, pos, contentEnd);
       const colon = line.indexOf(':');
       if (colon > 0 && /^[\x21-\x39\x3b-\x7e]+$/.test(line.slice(0, colon).trimEnd())) {
@@ -65,8 +67,24 @@ export function readHeaderSection(bytes: Uint8Array): HeaderSection {
     }
     pos = lineEnd;
   }
-  flush(bytes.length);
+  if (current) fields.push(closeField(current, bytes.length));
   return { fields, bodyOffset: bytes.length };
+}
+
+/** A field being read: its name, where it starts, and its value's lines so far. */
+interface OpenField {
+  readonly name: string;
+  readonly start: number;
+  readonly valueParts: string[];
+}
+
+function closeField(field: OpenField, end: number): HeaderField {
+  return {
+    name: field.name,
+    value: field.valueParts.join('').replace(/\r?\n/g, '').trim(),
+    start: field.start,
+    end,
+  };
 }
 
 /** The first field called `name` (case-insensitive). */

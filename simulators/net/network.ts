@@ -162,6 +162,8 @@ export interface Connection {
   listener: Listener | undefined;
   /** Virtual time of the last delivery scheduled in each direction (keeps streams ordered). */
   readonly lastDelivery: Record<Direction, number>;
+  /** The key of the link between the two hosts (see `linkKey`), computed once. */
+  readonly linkKey: string;
   dead: boolean;
   closedBy: 'client' | 'server' | undefined;
   serverName: string;
@@ -285,7 +287,11 @@ export class Network {
   /** One-way delay between two hosts for one delivery, jitter included. */
   delay(a: HostId, b: HostId): number {
     if (a === b) return 0;
-    const l = this.#links.get(linkKey(a, b)) ?? this.defaultLink;
+    return this.#linkDelay(this.#links.get(linkKey(a, b)));
+  }
+
+  #linkDelay(link: LinkSettings | undefined): number {
+    const l = link ?? this.defaultLink;
     return l.latencyMs + (l.jitterMs > 0 ? this.random.next() * l.jitterMs : 0);
   }
 
@@ -348,6 +354,7 @@ export class Network {
       serverSocket: undefined,
       listener: undefined,
       lastDelivery: { c2s: 0, s2c: 0 },
+      linkKey: linkKey(local.host, remote.host),
       dead: false,
       closedBy: undefined,
       serverName: options.serverName ?? target?.id ?? options.address,
@@ -560,20 +567,21 @@ export class Network {
   #deliver(from: Socket, arrive: () => void): void {
     const conn = from.conn;
     const direction: Direction = from.role === 'client' ? 'c2s' : 's2c';
-    const a = conn.client.host;
-    const b = conn.server.host;
-    const at = Math.max(this.scheduler.now + this.delay(a, b), conn.lastDelivery[direction]);
+    const delay = conn.client.host === conn.server.host ? 0 : this.#linkDelay(this.#links.get(conn.linkKey));
+    const at = Math.max(this.scheduler.now + delay, conn.lastDelivery[direction]);
     conn.lastDelivery[direction] = at;
-    const run = () => {
-      if (conn.dead) return;
-      const link = this.#links.get(linkKey(a, b));
-      if (link && !link.up) {
-        link.held.push(run);
-        return;
-      }
-      arrive();
-    };
-    this.scheduler.scheduleAt(at, run, `${conn.id} ${direction}`);
+    this.scheduler.scheduleAt(at, () => this.#arrive(conn, arrive));
+  }
+
+  /** A delivery reaches the peer, unless the link is down (held, in order) or the connection is gone. */
+  #arrive(conn: Connection, arrive: () => void): void {
+    if (conn.dead) return;
+    const link = this.#links.get(conn.linkKey);
+    if (link && !link.up) {
+      link.held.push(() => this.#arrive(conn, arrive));
+      return;
+    }
+    arrive();
   }
 
   #closed(conn: Connection): void {

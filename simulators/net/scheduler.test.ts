@@ -99,4 +99,106 @@ describe('Scheduler holds', () => {
     s.runFor(100);
     expect([s.now, log]).toEqual([100, [10]]);
   });
+
+  it('holds a place after what the current event schedules; earlier events of the instant run meanwhile', () => {
+    const s = new Scheduler();
+    const log: string[] = [];
+    const releases: ((continuation?: () => void) => void)[] = [];
+    s.schedule(5, () => {
+      releases.push(s.hold());
+      s.schedule(0, () => log.push('scheduled after the hold, by the same event'));
+    });
+    s.schedule(5, () => {
+      log.push('second event of the instant');
+      releases.push(s.hold());
+    });
+    s.schedule(6, () => log.push('next instant'));
+    expect(s.runUntilIdle()).toBe(3);
+    expect([s.now, s.held, log]).toEqual([
+      5,
+      true,
+      ['second event of the instant', 'scheduled after the hold, by the same event'],
+    ]);
+    // Settling out of order changes nothing: each continuation runs in its own place.
+    releases[1]!(() => log.push('second effect'));
+    expect(s.held).toBe(true);
+    releases[0]!(() => log.push('first effect'));
+    s.runUntilIdle();
+    expect(log).toEqual([
+      'second event of the instant',
+      'scheduled after the hold, by the same event',
+      'first effect',
+      'second effect',
+      'next instant',
+    ]);
+  });
+
+  it('places a hold at the end of its event even when the event looks at the queue', () => {
+    const s = new Scheduler();
+    const log: string[] = [];
+    s.schedule(1, () => {
+      const release = s.hold();
+      // Its place is fixed when the event ends; until then the queue does not show it.
+      expect([s.nextAt(), s.held, s.pending]).toEqual([undefined, false, 1]);
+      s.schedule(0, () => log.push('scheduled after looking'));
+      release(() => log.push('continuation'));
+    });
+    s.runUntilIdle();
+    expect(log).toEqual(['scheduled after looking', 'continuation']);
+  });
+
+  it('gives up a place released without a continuation', () => {
+    const s = new Scheduler();
+    const log: string[] = [];
+    let release: (continuation?: () => void) => void = () => {};
+    s.schedule(1, () => {
+      release = s.hold();
+    });
+    s.schedule(2, () => log.push('later'));
+    s.runUntilIdle();
+    expect([s.now, s.held, s.pending, log]).toEqual([1, true, 2, []]);
+    release();
+    expect([s.held, s.pending]).toEqual([false, 1]);
+    s.runUntilIdle();
+    expect([s.now, s.eventsRun, log]).toEqual([2, 2, ['later']]);
+  });
+});
+
+describe('Scheduler bookkeeping', () => {
+  it('never cancels a later event with the id of one that already ran', () => {
+    const s = new Scheduler();
+    const log: string[] = [];
+    const first = s.schedule(1, () => log.push('first'));
+    s.runUntilIdle();
+    const second = s.schedule(1, () => log.push('second'));
+    s.cancel(first);
+    expect(second).not.toBe(first);
+    s.runUntilIdle();
+    expect(log).toEqual(['first', 'second']);
+  });
+
+  it('keeps order and counts through mass cancellation (compaction)', () => {
+    const s = new Scheduler();
+    const log: number[] = [];
+    const ids: number[] = [];
+    for (let i = 0; i < 5000; i++) ids.push(s.schedule(100 + (i % 7), () => log.push(i)));
+    for (let i = 0; i < 5000; i++) if (i % 10 !== 0) s.cancel(ids[i]!);
+    expect(s.pending).toBe(500);
+    expect(s.runUntilIdle()).toBe(500);
+    const kept = Array.from({ length: 500 }, (_, k) => k * 10);
+    expect(log).toEqual([...kept].sort((a, b) => (a % 7) - (b % 7) || a - b));
+    expect(s.pending).toBe(0);
+  });
+
+  it('runs an instant that keeps scheduling into itself in order', () => {
+    const s = new Scheduler();
+    let count = 0;
+    const again = () => {
+      if (++count < 5000) s.schedule(0, again);
+    };
+    s.schedule(3, again);
+    s.schedule(3, () => expect(count).toBe(1));
+    expect(s.runUntilIdle()).toBe(5001);
+    expect([s.now, count]).toEqual([3, 5000]);
+  });
 });

@@ -56,7 +56,7 @@ import {
   xoauth2Response,
 } from '../auth/sasl.ts';
 import type { MailParams, SmtpCommand } from './commands.ts';
-import { normaliseLineEndings } from './data.ts';
+import { normalisedLength } from './data.ts';
 import { parseEhloKeywords } from './replies.ts';
 import type { Reply } from './server.machine.ts';
 // Type-only: the session owns the public types; the machine is its implementation.
@@ -178,7 +178,12 @@ function recipientResults(tx: Transaction, fallback: Reply): RecipientResult[] {
 
 /** RFC 1870 §3: the size is counted with CRLF line ends, without dot-stuffing or the final dot. */
 function messageSize(message: OutgoingMessage): number {
-  return normaliseLineEndings(message.data).length;
+  return normalisedLength(message.data);
+}
+
+function hasEightBit(data: Uint8Array): boolean {
+  for (let i = 0; i < data.length; i++) if (data[i]! >= 0x80) return true;
+  return false;
 }
 
 /** RFC 1870 §4: `SIZE` with a limit; absent or 0 means no fixed limit. */
@@ -190,7 +195,7 @@ function sizeLimit(extensions: ReadonlyMap<string, readonly string[]>): number |
 function mailParams(context: Context, message: OutgoingMessage): MailParams {
   const ext = context.extensions;
   // RFC 6152 §3: BODY=8BITMIME announces octets ≥ 0x80; SIMPLIFICATION: without 8BITMIME we send them anyway.
-  const eightBit = message.data.some((b) => b >= 0x80) && ext.has('8BITMIME');
+  const eightBit = ext.has('8BITMIME') && hasEightBit(message.data);
   return {
     ...(ext.has('SIZE') ? { size: messageSize(message) } : {}),
     ...(eightBit ? { body: '8BITMIME' as const } : {}),

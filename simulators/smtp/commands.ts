@@ -365,46 +365,48 @@ function splitParams(
   return out;
 }
 
+function badParam(verb: 'MAIL' | 'RCPT', keyword: string): InvalidCommand {
+  return invalid(verb, 501, '5.5.4', `Bad ${keyword} parameter value`);
+}
+
 function parseMailParams(words: readonly string[]): ParamsResult<MailParams> {
   const split = splitParams('MAIL', words);
   if (!(split instanceof Map)) return split;
   const params: { -readonly [K in keyof MailParams]: MailParams[K] } = {};
-  const bad = (keyword: string): InvalidCommand =>
-    invalid('MAIL', 501, '5.5.4', `Bad ${keyword} parameter value`);
   for (const [keyword, value] of split) {
     switch (keyword) {
       case 'SIZE':
         // RFC 1870 §3: size-value ::= 1*20DIGIT.
-        if (value === undefined || !/^[0-9]{1,20}$/.test(value)) return bad(keyword);
+        if (value === undefined || !/^[0-9]{1,20}$/.test(value)) return badParam('MAIL', keyword);
         params.size = Number(value);
         break;
       case 'BODY': {
         const v = value?.toUpperCase();
-        if (v !== '7BIT' && v !== '8BITMIME' && v !== 'BINARYMIME') return bad(keyword);
+        if (v !== '7BIT' && v !== '8BITMIME' && v !== 'BINARYMIME') return badParam('MAIL', keyword);
         params.body = v;
         break;
       }
       case 'SMTPUTF8':
         // RFC 6531 §3.4: the parameter has no value.
-        if (value !== undefined) return bad(keyword);
+        if (value !== undefined) return badParam('MAIL', keyword);
         params.smtputf8 = true;
         break;
       case 'AUTH': {
         // RFC 4954 §5: AUTH=<> or an xtext-encoded mailbox.
         const v = value === '<>' ? '<>' : value === undefined ? undefined : decodeXtext(value);
-        if (v === undefined) return bad(keyword);
+        if (v === undefined) return badParam('MAIL', keyword);
         params.auth = v;
         break;
       }
       case 'RET': {
         const v = value?.toUpperCase();
-        if (v !== 'FULL' && v !== 'HDRS') return bad(keyword);
+        if (v !== 'FULL' && v !== 'HDRS') return badParam('MAIL', keyword);
         params.ret = v;
         break;
       }
       case 'ENVID': {
         const v = value === undefined ? undefined : decodeXtext(value);
-        if (v === undefined) return bad(keyword);
+        if (v === undefined) return badParam('MAIL', keyword);
         params.envid = v;
         break;
       }
@@ -420,8 +422,6 @@ function parseRcptParams(words: readonly string[]): ParamsResult<RcptParams> {
   const split = splitParams('RCPT', words);
   if (!(split instanceof Map)) return split;
   const params: { -readonly [K in keyof RcptParams]: RcptParams[K] } = {};
-  const bad = (keyword: string): InvalidCommand =>
-    invalid('RCPT', 501, '5.5.4', `Bad ${keyword} parameter value`);
   for (const [keyword, value] of split) {
     switch (keyword) {
       case 'NOTIFY': {
@@ -434,7 +434,7 @@ function parseRcptParams(words: readonly string[]): ParamsResult<RcptParams> {
           items.every((x) => x === 'SUCCESS' || x === 'FAILURE' || x === 'DELAY')
         )
           params.notify = items as NotifyCondition[];
-        else return bad(keyword);
+        else return badParam('RCPT', keyword);
         break;
       }
       case 'ORCPT': {
@@ -442,7 +442,8 @@ function parseRcptParams(words: readonly string[]): ParamsResult<RcptParams> {
         const semi = value?.indexOf(';') ?? -1;
         const addrType = value?.slice(0, semi);
         const address = semi === -1 ? undefined : decodeXtext(value!.slice(semi + 1));
-        if (addrType === undefined || !/^[A-Za-z0-9-]+$/.test(addrType) || !address) return bad(keyword);
+        if (addrType === undefined || !/^[A-Za-z0-9-]+$/.test(addrType) || !address)
+          return badParam('RCPT', keyword);
         params.orcpt = { addrType, address };
         break;
       }
@@ -528,6 +529,10 @@ function parsePathCommand(verb: 'MAIL' | 'RCPT', rest: string, tolerated: Comman
 const SASL_MECH = /^[A-Z0-9_-]{1,20}$/;
 
 /** Parses one command line (without CRLF). Never throws. */
+function withTolerance<T extends object>(cmd: T, tolerated: CommandTolerance[]): T & Tolerated {
+  return tolerated.length > 0 ? { ...cmd, tolerated } : cmd;
+}
+
 export function parseCommand(line: string): ParsedCommand {
   const tolerated: CommandTolerance[] = [];
   const trimmed = line.replace(/^[ \t]+|[ \t]+$/g, '');
@@ -540,8 +545,6 @@ export function parseCommand(line: string): ParsedCommand {
   const separator = space === -1 ? '' : /^[ \t]+/.exec(trimmed.slice(space))![0];
   if (separator !== '' && separator !== ' ') tolerated.push('whitespace');
   const rest = trimmed.slice(space === -1 ? trimmed.length : space + separator.length);
-  const withTolerance = <T extends object>(cmd: T): T & Tolerated =>
-    tolerated.length > 0 ? { ...cmd, tolerated } : cmd;
 
   switch (verb as SmtpVerb) {
     case 'HELO':
@@ -556,7 +559,7 @@ export function parseCommand(line: string): ParsedCommand {
         : checkDomain(rest)?.utf8 === false
           ? 'domain'
           : 'other';
-      return withTolerance({ verb: v, domain: rest, form });
+      return withTolerance({ verb: v, domain: rest, form }, tolerated);
     }
     case 'MAIL':
     case 'RCPT':
@@ -568,19 +571,25 @@ export function parseCommand(line: string): ParsedCommand {
       const v = verb as 'DATA' | 'RSET' | 'QUIT' | 'STARTTLS';
       // RFC 5321 §4.1.1.4, .5, .10 and RFC 3207 §4: these take no arguments.
       if (rest !== '') return invalid(v, 501, '5.5.4', `Syntax: ${v}`);
-      return withTolerance({ verb: v });
+      return withTolerance({ verb: v }, tolerated);
     }
     case 'VRFY':
     case 'EXPN': {
       const v = verb as 'VRFY' | 'EXPN';
       if (rest === '') return invalid(v, 501, '5.5.4', `Syntax: ${v} address`);
-      return withTolerance({ verb: v, arg: rest });
+      return withTolerance({ verb: v, arg: rest }, tolerated);
     }
     case 'HELP':
-      return withTolerance(rest === '' ? { verb: 'HELP' as const } : { verb: 'HELP' as const, topic: rest });
+      return withTolerance(
+        rest === '' ? { verb: 'HELP' as const } : { verb: 'HELP' as const, topic: rest },
+        tolerated,
+      );
     case 'NOOP':
       // RFC 5321 §4.1.1.9: an argument is allowed and ignored.
-      return withTolerance(rest === '' ? { verb: 'NOOP' as const } : { verb: 'NOOP' as const, arg: rest });
+      return withTolerance(
+        rest === '' ? { verb: 'NOOP' as const } : { verb: 'NOOP' as const, arg: rest },
+        tolerated,
+      );
     case 'AUTH': {
       const args = rest.split(WS).filter((w) => w !== '');
       const mechanism = args[0]?.toUpperCase();
@@ -590,11 +599,12 @@ export function parseCommand(line: string): ParsedCommand {
       if (!SASL_MECH.test(mechanism))
         return invalid('AUTH', 504, '5.5.4', 'Unrecognized authentication type');
       const initialResponse = args[1];
-      if (initialResponse === undefined) return withTolerance({ verb: 'AUTH' as const, mechanism });
+      if (initialResponse === undefined)
+        return withTolerance({ verb: 'AUTH' as const, mechanism }, tolerated);
       // RFC 4954 §4: a response that is not base64 gets 501 5.5.2.
       if (initialResponse !== '=' && base64Decode(initialResponse) === undefined)
         return invalid('AUTH', 501, '5.5.2', 'Invalid base64 data in initial response');
-      return withTolerance({ verb: 'AUTH' as const, mechanism, initialResponse });
+      return withTolerance({ verb: 'AUTH' as const, mechanism, initialResponse }, tolerated);
     }
   }
 }

@@ -5,6 +5,7 @@ import {
   DataReader,
   dotStuff,
   normaliseLineEndings,
+  normalisedLength,
   type DataReaderOptions,
   type DataResult,
 } from './data.ts';
@@ -188,5 +189,24 @@ describe('normaliseLineEndings', () => {
     ['\n\n', '\r\n\r\n'],
   ])('makes %j end its lines with CRLF (RFC 5321 §2.3.8)', (body, expected) => {
     expect(s(normaliseLineEndings(b(body)))).toBe(expected);
+    expect(normalisedLength(b(body))).toBe(expected.length);
+  });
+
+  it('counts the normalised length of any body without building it (RFC 1870 §3)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.constantFrom(0x0a, 0x0d), (body, end) =>
+        [body, Uint8Array.from([...body, end])].every(
+          (b) => normalisedLength(b) === normaliseLineEndings(b).length,
+        ),
+      ),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(0x0a, 0x0d, 0x2e, 0x61), { maxLength: 40 }).map((a) => Uint8Array.from(a)),
+        (body) => normalisedLength(body) === normaliseLineEndings(body).length,
+      ),
+      { numRuns: 300 },
+    );
   });
 });

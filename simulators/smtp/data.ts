@@ -264,6 +264,17 @@ export function normaliseLineEndings(body: Uint8Array): Uint8Array {
   return transform(body, false);
 }
 
+/** The length {@link normaliseLineEndings} would give, counted without building it. */
+export function normalisedLength(body: Uint8Array): number {
+  let length = body.length;
+  let lineStart = 0;
+  for (let lf = body.indexOf(LF); lf !== -1; lf = body.indexOf(LF, lineStart)) {
+    if (lf === 0 || body[lf - 1] !== CR) length++;
+    lineStart = lf + 1;
+  }
+  return lineStart < body.length ? length + 2 : length;
+}
+
 /**
  * What a client sends after `354`: the body with CRLF line ends
  * ({@link normaliseLineEndings}), a "." added before every line that starts

@@ -259,6 +259,19 @@ describe('SmtpServerSession', () => {
     expect(s.session.state).toBe('closing');
   });
 
+  it('counts any bytes as input for the idle timer, even part of a line (RFC 5321 §4.5.3.2.7)', () => {
+    const s = server();
+    s.say('EHLO c\r\n');
+    s.clock.advance(200_000);
+    expect(s.say('NO')).toEqual([]);
+    s.clock.advance(299_999);
+    expect(s.take()).toEqual([]);
+    expect(s.say('OP\r\n')).toEqual(['250 2.0.0 Ok']);
+    s.clock.advance(300_000);
+    expect(s.take()).toEqual(['421 4.4.2 Error: timeout exceeded']);
+    expect(s.clock.now).toBe(799_999);
+  });
+
   it('starts TLS, discards commands pipelined behind STARTTLS, and forgets the EHLO (RFC 3207 §4.2, §6)', () => {
     const s = server({ role: 'submission', requireAuth: true });
     s.say('EHLO c\r\n');

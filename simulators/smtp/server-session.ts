@@ -11,7 +11,7 @@
  * unread (RFC 3207 §6, CVE-2011-0411).
  */
 import { utf8Bytes } from '../core/bytes.ts';
-import { dottedState, MachineSession } from '../core/machine-session.ts';
+import { MachineSession } from '../core/machine-session.ts';
 import type { SessionClock } from '../core/session.ts';
 
 export type { SessionClock } from '../core/session.ts';
@@ -51,12 +51,15 @@ export class SmtpServerSession extends MachineSession<
   readonly #maxSize: number;
   #data: DataReader | undefined;
   #pendingData: Uint8Array[] = [];
+  /** When the client last sent anything (virtual ms), for the idle timer. */
+  readonly #heard: { at: number };
+  readonly #clock: { readonly now: number };
 
-  constructor(input: SmtpServerInput, clock: SessionClock) {
-    // The state chart a learner follows is the `protocol` region; the idle timer runs beside it.
-    super(smtpServerMachine, input, clock, (value) =>
-      dottedState((value as { protocol?: unknown }).protocol),
-    );
+  constructor(input: SmtpServerInput, clock: SessionClock & { readonly now: number }) {
+    const heard = { at: clock.now };
+    super(smtpServerMachine, { ...input, quietFor: () => clock.now - heard.at }, clock);
+    this.#heard = heard;
+    this.#clock = clock;
     this.#lenient = input.config.lenientEndOfData;
     this.#maxSize = input.config.maxMessageSize;
     this.start();
@@ -102,7 +105,7 @@ export class SmtpServerSession extends MachineSession<
   }
 
   protected bufferBytes(bytes: Uint8Array): void {
-    this.sendToMachine({ type: 'net.activity' });
+    this.#heard.at = this.#clock.now;
     if (this.#data) this.#pendingData.push(bytes);
     else this.#lines.push(bytes);
   }

@@ -63,7 +63,6 @@ export type SmtpServerEvent =
   | { type: 'tls.established'; info: TlsInfo }
   /** The owner's answer to `out.message`: 250 with a queue id, or a refusal. */
   | { type: 'policy.verdict'; reply: Reply }
-  | { type: 'net.activity' }
   | { type: 'net.closed' };
 
 /** Internal events raised by SASL steps. */
@@ -98,6 +97,13 @@ export interface SmtpServerInput {
    * (RFC 5321 §3.1: a 554 or 421 greeting), e.g. over a rate limit.
    */
   readonly refusal?: Reply;
+  /**
+   * How long the client has been silent, in virtual ms: the session measures
+   * it as bytes arrive, so the idle timer needs no event per read. Without
+   * it the machine hears no input and times out a full `idleTimeoutMs` after
+   * the timer started.
+   */
+  readonly quietFor?: () => number;
 }
 
 export interface SmtpServerContext extends SmtpServerInput {

@@ -12,9 +12,12 @@
  * `out.reply` emitted event, in order, which is all PIPELINING needs
  * (§3 of RFC 2920: replies in the order of the commands).
  *
- * Two regions run side by side: `protocol`, the states of RFC 5321 §4.1.4's
- * command ordering, and `idleTimer`, restarted by any input, which answers
- * 421 after `idleTimeout` of silence (§4.5.3.2.7).
+ * The idle timer (§4.5.3.2.7) is a delayed event the machine sends itself,
+ * `timer.idleTimeout`: the session tells the machine how long the client has
+ * been quiet (`quietFor`) rather than sending an event per read, so when the
+ * timer runs out after the client spoke, it is set again for what is left of
+ * the timeout since the last input; otherwise the server answers 421 and
+ * closes.
  *
  * Invariants: `envelope` is set exactly in `mailTransaction` and the states
  * after it until the message is answered; `heloName` is set from `greeted`
@@ -25,7 +28,7 @@
  * SIMPLIFICATION: no DSN (RFC 3461), CHUNKING/BDAT (RFC 3030) or ETRN; EXPN
  * is refused with 502 as most public servers do.
  */
-import { assign, emit, enqueueActions, not, setup } from 'xstate';
+import { assign, emit, enqueueActions, not, raise, setup } from 'xstate';
 import { concatBytes, utf8Bytes } from '../core/bytes.ts';
 import { countReceived, formatReceived } from './received.ts';
 import { isPostmaster } from './commands.ts';
@@ -49,6 +52,9 @@ export type {
   SmtpServerInput,
 } from './server-types.ts';
 
+/** The idle timer's event, which the machine sends itself. */
+type IdleTimeout = { type: 'timer.idleTimeout' };
+
 const ok = (code: number, enhanced: string, text: string | readonly string[]): Reply => ({
   code,
   enhanced,
@@ -58,19 +64,25 @@ const ok = (code: number, enhanced: string, text: string | readonly string[]): R
 /** Postfix's answer once a client has made `smtpd_hard_error_limit` errors. */
 const hangUpOnErrors = {
   guard: 'tooManyErrors',
-  target: '#smtpServer.protocol.closing',
+  target: '#smtpServer.closing',
   actions: [{ type: 'reply', params: ok(421, '4.7.0', 'Error: too many errors') }, 'close'],
 } as const;
 
 export const smtpServerMachine = setup({
   types: {
     context: {} as Context,
-    events: {} as SmtpServerEvent | SaslOutcome,
+    events: {} as SmtpServerEvent | SaslOutcome | IdleTimeout,
     emitted: {} as SmtpServerEmitted,
     input: {} as SmtpServerInput,
   },
   delays: {
-    idleTimeout: ({ context }) => context.config.idleTimeoutMs,
+    // The rest of the timeout, counted from the client's last input (a whole
+    // timeout when the silence is already that long).
+    idleTimeout: ({ context }) => {
+      const timeout = context.config.idleTimeoutMs;
+      const quiet = context.quietFor?.() ?? 0;
+      return quiet < timeout ? timeout - quiet : timeout;
+    },
   },
   guards: {
     isSecure: ({ context }) => context.tls !== undefined,
@@ -114,8 +126,10 @@ export const smtpServerMachine = setup({
       event.type === 'cmd.VRFY' && context.directory.hasMailbox(stripBrackets(event.arg)),
     credentialsValid: ({ event }) => event.type === 'sasl.credentials' && event.valid,
     tooManyErrors: ({ context }) => context.errors >= context.config.maxErrors,
+    clientSpokeSince: ({ context }) => (context.quietFor?.() ?? Infinity) < context.config.idleTimeoutMs,
   },
   actions: {
+    startIdleTimer: raise({ type: 'timer.idleTimeout' }, { id: 'idleTimer', delay: 'idleTimeout' }),
     reply: emit((_, reply: Reply) => ({ type: 'out.reply' as const, reply })),
     replyWith: emit(({ event }) => {
       if (event.type !== 'cmd.INVALID' && event.type !== 'policy.verdict')
@@ -270,9 +284,9 @@ export const smtpServerMachine = setup({
   },
 }).createMachine({
   id: 'smtpServer',
-  type: 'parallel',
+  initial: 'awaitingHelo',
   // The 220 greeting opens the session once; after STARTTLS there is none (RFC 3207 §4.2).
-  entry: 'greet',
+  entry: ['greet', 'startIdleTimer'],
   context: ({ input }) => ({
     ...input,
     tls: undefined,
@@ -283,339 +297,296 @@ export const smtpServerMachine = setup({
     sasl: undefined,
     errors: 0,
   }),
+  // Commands every state that reads commands answers the same way.
+  on: {
+    'cmd.NOOP': { actions: { type: 'reply', params: ok(250, '2.0.0', 'Ok') } },
+    'cmd.HELP': { actions: 'replyHelp' },
+    'cmd.QUIT': {
+      target: '.closing',
+      actions: [{ type: 'reply', params: ok(221, '2.0.0', 'Bye') }, 'close'],
+    },
+    'cmd.VRFY': [
+      {
+        guard: not('vrfyEnabled'),
+        actions: { type: 'reply', params: ok(502, '5.5.1', 'VRFY command is disabled') },
+      },
+      { guard: 'knownUser', actions: 'replyVrfy' },
+      { actions: 'replyVrfyUnknown' },
+    ],
+    'cmd.EXPN': { actions: { type: 'reply', params: ok(502, '5.5.1', 'Error: EXPN is not available') } },
+    'cmd.UNKNOWN': {
+      actions: ['countError', { type: 'reply', params: ok(500, '5.5.2', 'Error: command not recognized') }],
+    },
+    'cmd.INVALID': { actions: ['countError', 'replyWith'] },
+    'line.tooLong': {
+      actions: ['countError', { type: 'reply', params: ok(500, '5.5.2', 'Error: line too long') }],
+    },
+    'cmd.*': {
+      actions: ['countError', { type: 'reply', params: ok(503, '5.5.1', 'Error: bad sequence of commands') }],
+    },
+    'net.closed': { target: '.closed' },
+    // Implicit TLS (port 465): secure from the start, nothing to reset.
+    'tls.established': { guard: 'implicitTlsStarting', actions: 'rememberTls' },
+    'timer.idleTimeout': [
+      // The client spoke while the timer ran: wait out the rest of the timeout from its last input.
+      { guard: 'clientSpokeSince', actions: 'startIdleTimer' },
+      {
+        target: '.closing',
+        actions: [{ type: 'reply', params: ok(421, '4.4.2', 'Error: timeout exceeded') }, 'close'],
+      },
+    ],
+  },
   states: {
-    protocol: {
-      initial: 'awaitingHelo',
-      // Commands every state that reads commands answers the same way.
+    awaitingHelo: {
+      tags: ['codec:command'],
+      always: [{ guard: 'refusing', target: 'closing', actions: 'close' }, hangUpOnErrors],
       on: {
-        'cmd.NOOP': { actions: { type: 'reply', params: ok(250, '2.0.0', 'Ok') } },
-        'cmd.HELP': { actions: 'replyHelp' },
-        'cmd.QUIT': {
-          target: '.closing',
-          actions: [{ type: 'reply', params: ok(221, '2.0.0', 'Bye') }, 'close'],
+        'cmd.HELO': { target: 'greeted', actions: ['rememberHelo', 'replyHelo'] },
+        'cmd.EHLO': { target: 'greeted', actions: ['rememberHelo', 'replyHelo'] },
+        'cmd.MAIL': {
+          actions: ['countError', { type: 'reply', params: ok(503, '5.5.1', 'Error: send HELO/EHLO first') }],
         },
-        'cmd.VRFY': [
+        'cmd.AUTH': {
+          actions: ['countError', { type: 'reply', params: ok(503, '5.5.1', 'Error: send HELO/EHLO first') }],
+        },
+        'cmd.STARTTLS': {
+          actions: ['countError', { type: 'reply', params: ok(503, '5.5.1', 'Error: send HELO/EHLO first') }],
+        },
+        'cmd.RSET': { actions: { type: 'reply', params: ok(250, '2.0.0', 'Ok') } },
+      },
+    },
+    greeted: {
+      tags: ['codec:command'],
+      always: hangUpOnErrors,
+      on: {
+        'cmd.HELO': { actions: ['rememberHelo', 'replyHelo'] },
+        'cmd.EHLO': { actions: ['rememberHelo', 'replyHelo'] },
+        'cmd.RSET': { actions: { type: 'reply', params: ok(250, '2.0.0', 'Ok') } },
+        'cmd.STARTTLS': [
           {
-            guard: not('vrfyEnabled'),
-            actions: { type: 'reply', params: ok(502, '5.5.1', 'VRFY command is disabled') },
+            guard: 'isSecure',
+            actions: ['countError', { type: 'reply', params: ok(503, '5.5.1', 'Error: TLS already active') }],
           },
-          { guard: 'knownUser', actions: 'replyVrfy' },
-          { actions: 'replyVrfyUnknown' },
+          {
+            guard: 'tlsOffered',
+            target: 'awaitingTls',
+            actions: [{ type: 'reply', params: ok(220, '2.0.0', 'Ready to start TLS') }, 'startTls'],
+          },
+          {
+            actions: [{ type: 'reply', params: ok(454, '4.7.0', 'TLS not available due to local problem') }],
+          },
         ],
-        'cmd.EXPN': { actions: { type: 'reply', params: ok(502, '5.5.1', 'Error: EXPN is not available') } },
-        'cmd.UNKNOWN': {
+        'cmd.AUTH': [
+          {
+            guard: 'isAuthenticated',
+            actions: [
+              'countError',
+              { type: 'reply', params: ok(503, '5.5.1', 'Error: already authenticated') },
+            ],
+          },
+          {
+            guard: 'mechanismUnknown',
+            actions: [
+              'countError',
+              { type: 'reply', params: ok(504, '5.5.4', 'Unrecognized authentication type') },
+            ],
+          },
+          {
+            guard: 'authNeedsTls',
+            actions: [
+              'countError',
+              {
+                type: 'reply',
+                params: ok(538, '5.7.11', 'Encryption required for requested authentication mechanism'),
+              },
+            ],
+          },
+          { target: 'authenticating', actions: 'startSasl' },
+        ],
+        'cmd.MAIL': [
+          {
+            guard: 'authRequired',
+            actions: ['countError', { type: 'reply', params: ok(530, '5.7.0', 'Authentication required') }],
+          },
+          {
+            guard: 'sizeTooLarge',
+            actions: [{ type: 'reply', params: ok(552, '5.3.4', 'Message size exceeds fixed limit') }],
+          },
+          {
+            guard: 'utf8WithoutSmtputf8',
+            actions: [
+              'countError',
+              {
+                type: 'reply',
+                params: ok(553, '5.6.7', 'Non-ASCII address needs the SMTPUTF8 parameter'),
+              },
+            ],
+          },
+          {
+            target: 'mailTransaction',
+            actions: ['startEnvelope', { type: 'reply', params: ok(250, '2.1.0', 'Ok') }],
+          },
+        ],
+        'cmd.RCPT': {
+          actions: ['countError', { type: 'reply', params: ok(503, '5.5.1', 'Error: need MAIL command') }],
+        },
+        'cmd.DATA': {
+          actions: ['countError', { type: 'reply', params: ok(503, '5.5.1', 'Error: need MAIL command') }],
+        },
+      },
+    },
+    authenticating: {
+      tags: ['codec:sasl'],
+      on: {
+        'sasl.response': { actions: 'stepSasl' },
+        'sasl.challenge': { actions: 'replyChallenge' },
+        'sasl.credentials': [
+          {
+            guard: 'credentialsValid',
+            target: 'greeted',
+            actions: [
+              'rememberUser',
+              { type: 'reply', params: ok(235, '2.7.0', 'Authentication successful') },
+            ],
+          },
+          {
+            target: 'greeted',
+            actions: [
+              'forgetSasl',
+              'countError',
+              { type: 'reply', params: ok(535, '5.7.8', 'Error: authentication failed') },
+            ],
+          },
+        ],
+        'sasl.aborted': {
+          target: 'greeted',
+          actions: ['forgetSasl', { type: 'reply', params: ok(501, '5.7.0', 'Authentication aborted') }],
+        },
+        'sasl.malformed': {
+          target: 'greeted',
+          actions: ['forgetSasl', 'countError', 'replySaslMalformed'],
+        },
+        'sasl.tooLong': {
+          target: 'greeted',
           actions: [
+            'forgetSasl',
             'countError',
-            { type: 'reply', params: ok(500, '5.5.2', 'Error: command not recognized') },
+            { type: 'reply', params: ok(500, '5.5.6', 'Authentication exchange line is too long') },
           ],
         },
-        'cmd.INVALID': { actions: ['countError', 'replyWith'] },
-        'line.tooLong': {
-          actions: ['countError', { type: 'reply', params: ok(500, '5.5.2', 'Error: line too long') }],
+      },
+    },
+    mailTransaction: {
+      initial: 'awaitingRecipients',
+      tags: ['codec:command'],
+      always: hangUpOnErrors,
+      on: {
+        'cmd.RSET': {
+          target: 'greeted',
+          actions: ['forgetEnvelope', { type: 'reply', params: ok(250, '2.0.0', 'Ok') }],
         },
-        'cmd.*': {
+        'cmd.HELO': { target: 'greeted', actions: ['rememberHelo', 'replyHelo'] },
+        'cmd.EHLO': { target: 'greeted', actions: ['rememberHelo', 'replyHelo'] },
+        'cmd.MAIL': {
+          actions: ['countError', { type: 'reply', params: ok(503, '5.5.1', 'Error: nested MAIL command') }],
+        },
+        'cmd.AUTH': {
           actions: [
             'countError',
-            { type: 'reply', params: ok(503, '5.5.1', 'Error: bad sequence of commands') },
+            { type: 'reply', params: ok(503, '5.5.1', 'Error: MAIL transaction in progress') },
           ],
         },
-        'net.closed': { target: '.closed' },
-        // Implicit TLS (port 465): secure from the start, nothing to reset.
-        'tls.established': { guard: 'implicitTlsStarting', actions: 'rememberTls' },
+        'cmd.STARTTLS': {
+          actions: [
+            'countError',
+            { type: 'reply', params: ok(503, '5.5.1', 'Error: MAIL transaction in progress') },
+          ],
+        },
+        'cmd.RCPT': [
+          {
+            guard: 'tooManyRecipients',
+            actions: [{ type: 'reply', params: ok(452, '4.5.3', 'Error: too many recipients') }],
+          },
+          {
+            guard: 'recipientUtf8WithoutSmtputf8',
+            actions: [
+              'countError',
+              {
+                type: 'reply',
+                params: ok(553, '5.6.7', 'Non-ASCII address needs the SMTPUTF8 parameter'),
+              },
+            ],
+          },
+          { guard: 'relayDenied', actions: ['countError', 'replyRcptDenied'] },
+          { guard: 'unknownLocalUser', actions: ['countError', 'replyRcptUnknown'] },
+          { guard: 'recipientMailboxFull', actions: 'replyRcptFull' },
+          {
+            target: '.hasRecipients',
+            actions: ['addRecipient', { type: 'reply', params: ok(250, '2.1.5', 'Ok') }],
+          },
+        ],
       },
       states: {
-        awaitingHelo: {
-          tags: ['codec:command'],
-          always: [{ guard: 'refusing', target: 'closing', actions: 'close' }, hangUpOnErrors],
+        awaitingRecipients: {
           on: {
-            'cmd.HELO': { target: 'greeted', actions: ['rememberHelo', 'replyHelo'] },
-            'cmd.EHLO': { target: 'greeted', actions: ['rememberHelo', 'replyHelo'] },
-            'cmd.MAIL': {
-              actions: [
-                'countError',
-                { type: 'reply', params: ok(503, '5.5.1', 'Error: send HELO/EHLO first') },
-              ],
-            },
-            'cmd.AUTH': {
-              actions: [
-                'countError',
-                { type: 'reply', params: ok(503, '5.5.1', 'Error: send HELO/EHLO first') },
-              ],
-            },
-            'cmd.STARTTLS': {
-              actions: [
-                'countError',
-                { type: 'reply', params: ok(503, '5.5.1', 'Error: send HELO/EHLO first') },
-              ],
-            },
-            'cmd.RSET': { actions: { type: 'reply', params: ok(250, '2.0.0', 'Ok') } },
-          },
-        },
-        greeted: {
-          tags: ['codec:command'],
-          always: hangUpOnErrors,
-          on: {
-            'cmd.HELO': { actions: ['rememberHelo', 'replyHelo'] },
-            'cmd.EHLO': { actions: ['rememberHelo', 'replyHelo'] },
-            'cmd.RSET': { actions: { type: 'reply', params: ok(250, '2.0.0', 'Ok') } },
-            'cmd.STARTTLS': [
-              {
-                guard: 'isSecure',
-                actions: [
-                  'countError',
-                  { type: 'reply', params: ok(503, '5.5.1', 'Error: TLS already active') },
-                ],
-              },
-              {
-                guard: 'tlsOffered',
-                target: 'awaitingTls',
-                actions: [{ type: 'reply', params: ok(220, '2.0.0', 'Ready to start TLS') }, 'startTls'],
-              },
-              {
-                actions: [
-                  { type: 'reply', params: ok(454, '4.7.0', 'TLS not available due to local problem') },
-                ],
-              },
-            ],
-            'cmd.AUTH': [
-              {
-                guard: 'isAuthenticated',
-                actions: [
-                  'countError',
-                  { type: 'reply', params: ok(503, '5.5.1', 'Error: already authenticated') },
-                ],
-              },
-              {
-                guard: 'mechanismUnknown',
-                actions: [
-                  'countError',
-                  { type: 'reply', params: ok(504, '5.5.4', 'Unrecognized authentication type') },
-                ],
-              },
-              {
-                guard: 'authNeedsTls',
-                actions: [
-                  'countError',
-                  {
-                    type: 'reply',
-                    params: ok(538, '5.7.11', 'Encryption required for requested authentication mechanism'),
-                  },
-                ],
-              },
-              { target: 'authenticating', actions: 'startSasl' },
-            ],
-            'cmd.MAIL': [
-              {
-                guard: 'authRequired',
-                actions: [
-                  'countError',
-                  { type: 'reply', params: ok(530, '5.7.0', 'Authentication required') },
-                ],
-              },
-              {
-                guard: 'sizeTooLarge',
-                actions: [{ type: 'reply', params: ok(552, '5.3.4', 'Message size exceeds fixed limit') }],
-              },
-              {
-                guard: 'utf8WithoutSmtputf8',
-                actions: [
-                  'countError',
-                  {
-                    type: 'reply',
-                    params: ok(553, '5.6.7', 'Non-ASCII address needs the SMTPUTF8 parameter'),
-                  },
-                ],
-              },
-              {
-                target: 'mailTransaction',
-                actions: ['startEnvelope', { type: 'reply', params: ok(250, '2.1.0', 'Ok') }],
-              },
-            ],
-            'cmd.RCPT': {
-              actions: [
-                'countError',
-                { type: 'reply', params: ok(503, '5.5.1', 'Error: need MAIL command') },
-              ],
-            },
             'cmd.DATA': {
               actions: [
                 'countError',
-                { type: 'reply', params: ok(503, '5.5.1', 'Error: need MAIL command') },
+                { type: 'reply', params: ok(554, '5.5.1', 'Error: no valid recipients') },
               ],
             },
           },
         },
-        authenticating: {
-          tags: ['codec:sasl'],
+        hasRecipients: {
           on: {
-            'sasl.response': { actions: 'stepSasl' },
-            'sasl.challenge': { actions: 'replyChallenge' },
-            'sasl.credentials': [
-              {
-                guard: 'credentialsValid',
-                target: 'greeted',
-                actions: [
-                  'rememberUser',
-                  { type: 'reply', params: ok(235, '2.7.0', 'Authentication successful') },
-                ],
-              },
-              {
-                target: 'greeted',
-                actions: [
-                  'forgetSasl',
-                  'countError',
-                  { type: 'reply', params: ok(535, '5.7.8', 'Error: authentication failed') },
-                ],
-              },
-            ],
-            'sasl.aborted': {
-              target: 'greeted',
-              actions: ['forgetSasl', { type: 'reply', params: ok(501, '5.7.0', 'Authentication aborted') }],
-            },
-            'sasl.malformed': {
-              target: 'greeted',
-              actions: ['forgetSasl', 'countError', 'replySaslMalformed'],
-            },
-            'sasl.tooLong': {
-              target: 'greeted',
-              actions: [
-                'forgetSasl',
-                'countError',
-                { type: 'reply', params: ok(500, '5.5.6', 'Authentication exchange line is too long') },
-              ],
-            },
-          },
-        },
-        mailTransaction: {
-          initial: 'awaitingRecipients',
-          tags: ['codec:command'],
-          always: hangUpOnErrors,
-          on: {
-            'cmd.RSET': {
-              target: 'greeted',
-              actions: ['forgetEnvelope', { type: 'reply', params: ok(250, '2.0.0', 'Ok') }],
-            },
-            'cmd.HELO': { target: 'greeted', actions: ['rememberHelo', 'replyHelo'] },
-            'cmd.EHLO': { target: 'greeted', actions: ['rememberHelo', 'replyHelo'] },
-            'cmd.MAIL': {
-              actions: [
-                'countError',
-                { type: 'reply', params: ok(503, '5.5.1', 'Error: nested MAIL command') },
-              ],
-            },
-            'cmd.AUTH': {
-              actions: [
-                'countError',
-                { type: 'reply', params: ok(503, '5.5.1', 'Error: MAIL transaction in progress') },
-              ],
-            },
-            'cmd.STARTTLS': {
-              actions: [
-                'countError',
-                { type: 'reply', params: ok(503, '5.5.1', 'Error: MAIL transaction in progress') },
-              ],
-            },
-            'cmd.RCPT': [
-              {
-                guard: 'tooManyRecipients',
-                actions: [{ type: 'reply', params: ok(452, '4.5.3', 'Error: too many recipients') }],
-              },
-              {
-                guard: 'recipientUtf8WithoutSmtputf8',
-                actions: [
-                  'countError',
-                  {
-                    type: 'reply',
-                    params: ok(553, '5.6.7', 'Non-ASCII address needs the SMTPUTF8 parameter'),
-                  },
-                ],
-              },
-              { guard: 'relayDenied', actions: ['countError', 'replyRcptDenied'] },
-              { guard: 'unknownLocalUser', actions: ['countError', 'replyRcptUnknown'] },
-              { guard: 'recipientMailboxFull', actions: 'replyRcptFull' },
-              {
-                target: '.hasRecipients',
-                actions: ['addRecipient', { type: 'reply', params: ok(250, '2.1.5', 'Ok') }],
-              },
-            ],
-          },
-          states: {
-            awaitingRecipients: {
-              on: {
-                'cmd.DATA': {
-                  actions: [
-                    'countError',
-                    { type: 'reply', params: ok(554, '5.5.1', 'Error: no valid recipients') },
-                  ],
-                },
-              },
-            },
-            hasRecipients: {
-              on: {
-                'cmd.DATA': {
-                  target: '#smtpServer.protocol.receivingData',
-                  actions: { type: 'reply', params: { code: 354, text: 'End data with <CR><LF>.<CR><LF>' } },
-                },
-              },
-            },
-          },
-        },
-        receivingData: {
-          tags: ['codec:data'],
-          on: {
-            'data.complete': [
-              {
-                guard: 'messageTooBig',
-                target: 'greeted',
-                actions: [
-                  'forgetEnvelope',
-                  { type: 'reply', params: ok(552, '5.3.4', 'Error: message file too big') },
-                ],
-              },
-              {
-                guard: 'tooManyHops',
-                target: 'greeted',
-                actions: [
-                  'forgetEnvelope',
-                  { type: 'reply', params: ok(554, '5.4.6', 'Too many hops: mail loop detected') },
-                ],
-              },
-              { target: 'processingMessage', actions: 'offerMessage' },
-            ],
-          },
-        },
-        processingMessage: {
-          tags: ['codec:paused'],
-          on: {
-            'policy.verdict': { target: 'greeted', actions: ['forgetEnvelope', 'replyWith'] },
-          },
-        },
-        awaitingTls: {
-          tags: ['codec:paused'],
-          on: {
-            'tls.established': { target: 'awaitingHelo', actions: ['rememberTls', 'forgetSession'] },
-          },
-        },
-        closing: {
-          tags: ['codec:paused'],
-        },
-        // The peer closed: close our side too, so the connection ends (RFC 793 §3.5).
-        closed: { type: 'final', entry: 'close' },
-      },
-    },
-    idleTimer: {
-      initial: 'running',
-      states: {
-        running: {
-          on: { 'net.activity': { target: 'running', reenter: true } },
-          after: {
-            idleTimeout: {
-              target: '#smtpServer.protocol.closing',
-              actions: [{ type: 'reply', params: ok(421, '4.4.2', 'Error: timeout exceeded') }, 'close'],
+            'cmd.DATA': {
+              target: '#smtpServer.receivingData',
+              actions: { type: 'reply', params: { code: 354, text: 'End data with <CR><LF>.<CR><LF>' } },
             },
           },
         },
       },
     },
+    receivingData: {
+      tags: ['codec:data'],
+      on: {
+        'data.complete': [
+          {
+            guard: 'messageTooBig',
+            target: 'greeted',
+            actions: [
+              'forgetEnvelope',
+              { type: 'reply', params: ok(552, '5.3.4', 'Error: message file too big') },
+            ],
+          },
+          {
+            guard: 'tooManyHops',
+            target: 'greeted',
+            actions: [
+              'forgetEnvelope',
+              { type: 'reply', params: ok(554, '5.4.6', 'Too many hops: mail loop detected') },
+            ],
+          },
+          { target: 'processingMessage', actions: 'offerMessage' },
+        ],
+      },
+    },
+    processingMessage: {
+      tags: ['codec:paused'],
+      on: {
+        'policy.verdict': { target: 'greeted', actions: ['forgetEnvelope', 'replyWith'] },
+      },
+    },
+    awaitingTls: {
+      tags: ['codec:paused'],
+      on: {
+        'tls.established': { target: 'awaitingHelo', actions: ['rememberTls', 'forgetSession'] },
+      },
+    },
+    closing: {
+      tags: ['codec:paused'],
+    },
+    // The peer closed: close our side too, so the connection ends (RFC 793 §3.5).
+    closed: { type: 'final', entry: 'close' },
   },
 });

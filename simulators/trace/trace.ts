@@ -22,10 +22,12 @@ export class Trace {
   /** Appends an event stamped with the current virtual time, tells listeners, and returns it. */
   append(body: TraceEventBody): TraceEvent {
     // Bodies are fresh literals from their callers, so stamping in place saves a copy per event.
-    const event = Object.assign(body, { seq: this.#events.length, at: this.#now() }) as TraceEvent;
-    this.#events.push(event);
-    for (const listener of this.#listeners) listener(event);
-    return event;
+    const event = body as TraceEventBody & { seq: number; at: VirtualMs };
+    event.seq = this.#events.length;
+    event.at = this.#now();
+    this.#events.push(event as TraceEvent);
+    if (this.#listeners.size > 0) for (const listener of this.#listeners) listener(event as TraceEvent);
+    return event as TraceEvent;
   }
 
   /** All events so far, oldest first. The array is live: it grows, it never changes. */

@@ -1,45 +1,37 @@
 /**
  * Asynchronous effects on virtual time. WebCrypto (DKIM signatures, hashes)
  * answers with promises, but the simulation is a synchronous, deterministic
- * event loop. An effect therefore holds the clock while it runs, costs zero
- * virtual time, and its continuation runs at the instant it was asked for.
- * Continuations run in the order the effects were started, whatever order
- * the promises settle in, so replays stay byte-identical (STYLE.md §S3).
+ * event loop. An effect therefore costs zero virtual time: it holds a place
+ * in the order of events at the instant it was asked for (scheduler `hold`),
+ * and its continuation runs in that place once the promise settles. Events
+ * before the place go on running meanwhile, so the effects of one instant
+ * overlap (a burst of submissions is signed in parallel), while the clock
+ * waits at the place; whatever order the promises settle in, continuations
+ * run in the order the effects began, so replays stay byte-identical
+ * (STYLE.md §S3).
  */
-import type { Scheduler } from '../net/scheduler.ts';
+import type { HoldRelease, Scheduler } from '../net/scheduler.ts';
 
 /** How an effect ended. */
 export type EffectOutcome<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
-interface Pending {
-  readonly release: () => void;
-  readonly at: number;
-  outcome: EffectOutcome<unknown> | undefined;
-  readonly resume: (outcome: EffectOutcome<unknown>) => void;
-}
-
 /** The world's effect runner. */
 export class Effects {
-  readonly #queue: Pending[] = [];
+  #pending = 0;
   readonly #settled = new Set<() => void>();
 
   constructor(readonly scheduler: Scheduler) {}
 
-  /** Effects not yet resumed. */
+  /** Effects not yet settled. */
   get pending(): number {
-    return this.#queue.length;
+    return this.#pending;
   }
 
-  /** Starts `work` now; `resume` runs at this virtual instant once it (and every earlier effect) has settled. */
+  /** Starts `work` now; `resume` runs at this virtual instant, in the place held for it, once it has settled. */
   run<T>(work: () => Promise<T>, resume: (outcome: EffectOutcome<T>) => void): void {
-    const entry: Pending = {
-      release: this.scheduler.hold(),
-      at: this.scheduler.now,
-      outcome: undefined,
-      resume: resume as (outcome: EffectOutcome<unknown>) => void,
-    };
-    this.#queue.push(entry);
+    const release = this.scheduler.hold();
+    this.#pending++;
     let promise: Promise<T>;
     try {
       promise = work();
@@ -47,26 +39,20 @@ export class Effects {
       promise = Promise.reject(error);
     }
     promise.then(
-      (value) => this.#settle(entry, { ok: true, value }),
-      (error: unknown) => this.#settle(entry, { ok: false, error }),
+      (value) => this.#settle(release, () => resume({ ok: true, value })),
+      (error: unknown) => this.#settle(release, () => resume({ ok: false, error })),
     );
   }
 
   /** Resolves when some effect settles (or at once when none is pending). */
   next(): Promise<void> {
-    if (this.#queue.length === 0) return Promise.resolve();
+    if (this.#pending === 0) return Promise.resolve();
     return new Promise((resolve) => this.#settled.add(resolve));
   }
 
-  #settle(entry: Pending, outcome: EffectOutcome<unknown>): void {
-    entry.outcome = outcome;
-    // Hand continuations to the scheduler strictly in the order the effects began.
-    while (this.#queue[0]?.outcome !== undefined) {
-      const head = this.#queue.shift()!;
-      head.release();
-      const done = head.outcome!;
-      this.scheduler.scheduleAt(head.at, () => head.resume(done), 'effect');
-    }
+  #settle(release: HoldRelease, continuation: () => void): void {
+    this.#pending--;
+    release(continuation);
     for (const wake of [...this.#settled]) wake();
     this.#settled.clear();
   }

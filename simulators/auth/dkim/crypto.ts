@@ -3,7 +3,8 @@
  * `crypto`: the caller passes `crypto.subtle` in (typed here by the few
  * methods used, since the engine compiles against ES2023 only).
  */
-import { base64Decode, base64Encode } from '../../core/bytes.ts';
+import { base64Decode, bytesToLatin1 } from '../../core/bytes.ts';
+import { sha256 } from '../sha256.ts';
 import { ed25519Spki, rsaSpkiFromComponents } from './der.ts';
 import type { DkimCrypto, DkimCryptoOp, DkimKeyType, DkimResponse } from './types.ts';
 
@@ -33,6 +34,9 @@ function base64UrlDecode(text: string): Uint8Array {
   return bytes;
 }
 
+/** Up to this many octets, SHA-256 runs in JavaScript rather than as a platform job. */
+const SMALL_DIGEST = 64 * 1024;
+
 /** Imported keys kept per provider, so repeated signing or verifying skips the DER parse. */
 const KEY_CACHE_SIZE = 64;
 
@@ -45,7 +49,8 @@ export function webCryptoDkim(subtle: SubtleLike): DkimCrypto {
     data: Uint8Array,
     extractable = false,
   ): Promise<never> => {
-    const id = `${format}:${keyType}:${extractable}:${base64Encode(data)}`;
+    // The octets themselves, one character each, are the cheapest exact key.
+    const id = `${format}:${keyType}:${extractable}:${bytesToLatin1(data)}`;
     let key = cache.get(id);
     if (!key) {
       key = subtle.importKey(format, data, algorithmFor(keyType), extractable, [
@@ -59,6 +64,8 @@ export function webCryptoDkim(subtle: SubtleLike): DkimCrypto {
   };
   return {
     async sha256(data) {
+      // Small inputs hash faster here than a round trip to the platform (see auth/sha256.ts).
+      if (data.length <= SMALL_DIGEST) return sha256(data);
       return new Uint8Array(await subtle.digest('SHA-256', data));
     },
     async verify(keyType, spki, signature, data) {

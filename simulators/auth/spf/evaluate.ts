@@ -931,6 +931,9 @@ function splitSender(sender: string): { local: string; domain: string } {
   return { local: local === '' ? 'postmaster' : local, domain: sender.slice(at + 1) };
 }
 
+/** The default explanation never changes: parsed once, not on every check. */
+const PARSED_DEFAULT_EXPLANATION = parseMacroString(DEFAULT_EXPLANATION, 'explanation');
+
 /**
  * check_host() (RFC 7208 §4): a generator that yields DNS queries and
  * returns the result with a full step trace. Throws only on programmer
@@ -949,7 +952,10 @@ export function* checkHost(
     ptrNames: checkLimit('ptrLimit', options.ptrLimit, 10),
   };
   const defaultText = options.defaultExplanation ?? DEFAULT_EXPLANATION;
-  const parsedDefault = parseMacroString(defaultText, 'explanation');
+  const parsedDefault =
+    defaultText === DEFAULT_EXPLANATION
+      ? PARSED_DEFAULT_EXPLANATION
+      : parseMacroString(defaultText, 'explanation');
   if (!parsedDefault.ok)
     throw new RangeError(`SPF defaultExplanation is not valid: ${parsedDefault.error.message}`);
   const { local, domain: senderDomain } = splitSender(input.sender);
